@@ -1,0 +1,3 @@
+"""mfgint: integration-as-code for Odoo-centred manufacturers."""
+
+__version__ = "0.1.0"

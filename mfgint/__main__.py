@@ -1,0 +1,5 @@
+"""Entry point for ``python -m mfgint``."""
+
+from mfgint.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The compiler: load, check, expand and build spec files into a Model."""

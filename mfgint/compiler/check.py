@@ -1,0 +1,320 @@
+"""Check stage: every document against the JSON Schema of its kind, with precise diagnostics."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import fastjsonschema
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from mfgint.compiler.loader import RawDocument
+from mfgint.compiler.source import YMap, key_pos, locate
+from mfgint.diagnostics import Diagnostic, ResourceRef, Severity
+from mfgint.schemas import API_VERSION, KINDS, load_schema
+
+FRIENDLY_PATTERNS: dict[str, str] = {
+    "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$": (
+        "a name: lowercase letters, digits and dashes, 1 to 63 characters, e.g. mes-lyon"
+    ),
+    "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?@[0-9]+(\\.[0-9]+)?$": (
+        "an object reference NAME@MAJOR or NAME@MAJOR.MINOR, e.g. work-order@2"
+    ),
+    "^[0-9]+\\.[0-9]+$": 'a version "MAJOR.MINOR", quoted, e.g. "2.0"',
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date YYYY-MM-DD, e.g. 2027-06-30",
+    "^[0-9]+(ms|s|m|h|d|w)$": "a duration such as 500ms, 30s, 15m, 4h, 90d or 2w",
+}
+
+TYPE_NAMES = {
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    str: "string",
+    type(None): "null (an empty value)",
+}
+
+
+def resource_of(doc: RawDocument) -> ResourceRef | None:
+    """The kind/name a document declares, as far as it can be read."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return None
+    kind = data.get("kind")
+    meta = data.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    if not isinstance(kind, str) or not isinstance(name, str):
+        return None
+    blueprint, plant = doc.origin if doc.origin else (None, None)
+    return ResourceRef(kind, name, plant, blueprint)
+
+
+def origin_note(doc: RawDocument) -> str:
+    """`` (plant lyon, from blueprint standard-plant)`` for expanded resources, else empty."""
+    if doc.origin is None:
+        return ""
+    blueprint, plant = doc.origin
+    return f" (plant {plant}, from blueprint {blueprint})"
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str | None:
+    """A ``did you mean`` hint for a near miss, or None."""
+    matches = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    return f"did you mean '{matches[0]}'?" if matches else None
+
+
+@cache
+def _fast_validator(kind: str) -> Callable[[Any], Any]:
+    schema = dict(load_schema(kind))
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    validator: Callable[[Any], Any] = fastjsonschema.compile(schema, use_default=False)
+    return validator
+
+
+@cache
+def full_validator(kind: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(load_schema(kind))
+
+
+def fast_error(kind: str, data: Any) -> fastjsonschema.JsonSchemaValueException | None:
+    """Fast structural check of one document: None when valid, else the first error."""
+    try:
+        _fast_validator(kind)(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        return exc
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """Documents that passed, and the diagnostics of those that did not."""
+
+    valid: tuple[tuple[str, RawDocument], ...]
+    diagnostics: tuple[Diagnostic, ...]
+    invalid_names: frozenset[tuple[str, str]] = frozenset()
+
+
+def check_documents(docs: Iterable[RawDocument]) -> CheckResult:
+    """Check each document's kind, apiVersion and schema."""
+    valid: list[tuple[str, RawDocument]] = []
+    diags: list[Diagnostic] = []
+    invalid: set[tuple[str, str]] = set()
+    for doc in docs:
+        kind, found = check_document(doc)
+        diags.extend(found)
+        if kind is not None:
+            valid.append((kind, doc))
+        else:
+            res = resource_of(doc)
+            if res is not None:
+                invalid.add((res.kind, res.name))
+    return CheckResult(tuple(valid), tuple(diags), frozenset(invalid))
+
+
+def check_document(doc: RawDocument) -> tuple[str | None, list[Diagnostic]]:
+    """The document's kind when it is structurally valid, plus its diagnostics."""
+    data = doc.data
+    note = origin_note(doc)
+    if not isinstance(data, YMap):
+        return None, [
+            Diagnostic(
+                "SCH004",
+                Severity.ERROR,
+                "a spec document must be a mapping with apiVersion, kind, metadata and spec"
+                + note,
+                doc.span(locate(data, ())),
+                "start the document with `apiVersion: mfgint/v1` and `kind: ...`",
+            )
+        ]
+    kind = data.get("kind")
+    if not isinstance(kind, str) or kind not in KINDS:
+        where = doc.span(locate(data, ("kind",)) if "kind" in data else data.pos)
+        hint = did_you_mean(str(kind), KINDS) if isinstance(kind, str) else None
+        return None, [
+            Diagnostic(
+                "SCH004",
+                Severity.ERROR,
+                (f"unknown kind {kind!r}" if "kind" in data else "document has no `kind`") + note,
+                where,
+                hint or f"kind is one of: {', '.join(KINDS)}",
+            )
+        ]
+    if data.get("apiVersion") != API_VERSION:
+        got = data.get("apiVersion")
+        return None, [
+            Diagnostic(
+                "SCH004",
+                Severity.ERROR,
+                (f"unsupported apiVersion {got!r}" if got is not None else "missing apiVersion")
+                + note,
+                doc.span(locate(data, ("apiVersion",)) if "apiVersion" in data else data.pos),
+                f"use `apiVersion: {API_VERSION}`",
+            )
+        ]
+    fast = fast_error(kind, data)
+    if fast is None:
+        return kind, []
+    errors = list(full_validator(kind).iter_errors(data))
+    diags: list[Diagnostic] = []
+    for error in errors:
+        diags.extend(_diagnose(doc, kind, error, note))
+    if not diags:
+        # The validators differ only at edges (a trailing newline before `$`): be strict.
+        path = tuple(p for p in (fast.path or [])[1:] if isinstance(p, (str, int)))
+        res = resource_of(doc)
+        value = fast.value if isinstance(fast.value, (str, int, float, bool)) else None
+        diags.append(Diagnostic(
+            "SCH001", Severity.ERROR,
+            f"{kind} '{res.name if res else '?'}': {_path_text(path)} value {value!r} is not "
+            "allowed here" + note,
+            doc.span(locate(data, path)), "remove trailing newlines or unusual characters",
+            resource=res,
+        ))
+    return None, diags
+
+
+def _path_text(path: tuple[str | int, ...]) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out or "document"
+
+
+def _diagnose(doc: RawDocument, kind: str, error: ValidationError, note: str) -> list[Diagnostic]:
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        sub = _deepest(error.context)
+        if sub is not None and sub.validator not in ("required", "not"):
+            return _diagnose(doc, kind, sub, note)
+    path: tuple[str | int, ...] = tuple(error.absolute_path)
+    where = _path_text(path)
+    res = resource_of(doc)
+    who = f"{kind} '{res.name}'" if res else kind
+    data = doc.data
+    validator = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    value = error.instance
+
+    def diag(
+        code: str, message: str, p: tuple[str | int, ...], hint: str | None, *, key: bool = False
+    ) -> Diagnostic:
+        pos = key_pos(data, p) if key else locate(data, p)
+        return Diagnostic(code, Severity.ERROR, message + note, doc.span(pos), hint, resource=res)
+
+    if validator == "additionalProperties" and isinstance(value, dict):
+        allowed = set(schema.get("properties", {}))
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+        out = []
+        for key in value:
+            if key in allowed or any(p.search(key) for p in patterns):
+                continue
+            hint = did_you_mean(key, allowed) or (
+                f"allowed fields here: {', '.join(sorted(allowed))}" if allowed else None
+            )
+            out.append(
+                diag("SCH002", f"{who}: unknown field '{key}' in {where}", (*path, key), hint,
+                     key=True)
+            )
+        return out
+    if validator == "required" and isinstance(value, dict):
+        out = []
+        for req in error.validator_value:
+            if req in value:
+                continue
+            prop = schema.get("properties", {}).get(req, {})
+            hint = f"add `{req}:`"
+            if isinstance(prop, dict) and "enum" in prop:
+                hint += f" (one of: {', '.join(map(str, prop['enum']))})"
+            elif isinstance(prop, dict) and prop.get("description"):
+                hint += f" — {prop['description']}"
+            out.append(
+                diag("SCH003", f"{who}: {where} is missing required field '{req}'", path, hint,
+                     key=True)
+            )
+        return out
+    if validator == "type":
+        expected = error.validator_value
+        if (expected == "string" or expected == ["string"]) and isinstance(
+            value, (bool, int, float)
+        ):
+            text = doc.source.snippet(locate(data, path))
+            return [diag("YML003", _trap_message(who, where, text, value), path, _quote(text))]
+        got = TYPE_NAMES.get(type(value), "mapping" if isinstance(value, dict) else "list")
+        exp = expected if isinstance(expected, str) else " or ".join(expected)
+        hint = "write a value or remove the key" if value is None else None
+        return [diag("SCH001", f"{who}: {where} must be {_article(exp)}, not {got}", path, hint)]
+    if validator == "enum":
+        options = [str(v) for v in error.validator_value]
+        hint = did_you_mean(str(value), options) or f"use one of: {', '.join(options)}"
+        if isinstance(value, bool):
+            text = doc.source.snippet(locate(data, path))
+            return [diag("YML003", _trap_message(who, where, text, value), path, _quote(text))]
+        return [diag("SCH001", f"{who}: {where} has unknown value {value!r}", path, hint)]
+    if validator == "const":
+        return [
+            diag(
+                "SCH001",
+                f"{who}: {where} must be {error.validator_value!r}, not {value!r}",
+                path,
+                None,
+            )
+        ]
+    if validator == "pattern":
+        friendly = FRIENDLY_PATTERNS.get(str(error.validator_value))
+        what = friendly or f"text matching {error.validator_value}"
+        return [diag("SCH001", f"{who}: {where} value {value!r} is not {what}", path, None)]
+    if validator in ("minItems", "maxItems"):
+        n = error.validator_value
+        word = "at least" if validator == "minItems" else "at most"
+        return [
+            diag(
+                "SCH001",
+                f"{who}: {where} needs {word} {n} item{'s' if n != 1 else ''}",
+                path,
+                None,
+            )
+        ]
+    if validator in ("oneOf", "anyOf", "not"):
+        desc = schema.get("description") if isinstance(schema, dict) else None
+        return [
+            diag(
+                "SCH001",
+                f"{who}: {where} does not fit the allowed shapes"
+                + (f": {desc}" if desc else ""),
+                path,
+                None,
+            )
+        ]
+    message = error.message if len(error.message) < 200 else error.message[:200] + "…"
+    return [diag("SCH001", f"{who}: {where}: {message}", path, None)]
+
+
+def _deepest(errors: list[ValidationError]) -> ValidationError | None:
+    if not errors:
+        return None
+    return best_match(errors)
+
+
+def _article(word: str) -> str:
+    return ("an " if word[:1] in "aeiou" else "a ") + word
+
+
+def _quote(text: str) -> str:
+    inner = text.strip().strip("'\"")
+    return f'quote it: "{inner}"'
+
+
+def _trap_message(who: str, where: str, text: str, value: object) -> str:
+    shown = text.strip() or repr(value)
+    if isinstance(value, bool):
+        meaning = f"the boolean {str(value).lower()}"
+    elif isinstance(value, float):
+        meaning = f"the number {value!r}"
+    elif isinstance(value, int) and ":" in shown:
+        meaning = f"the base-60 number {value}"
+    else:
+        meaning = f"the number {value!r}"
+    return f"{who}: {where} `{shown}` is read by YAML 1.1 as {meaning}, not as text"

@@ -1,0 +1,539 @@
+"""Load stage: spec files to RawDocuments that keep file:line:col for every node."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
+
+from mfgint.compiler.source import Pos, SourceFile, YMap, YSeq
+from mfgint.diagnostics import Diagnostic, Related, Severity, Span
+
+try:
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        """Pure-Python fallback with the CParser interface."""
+
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+        def dispose(self) -> None:
+            """Nothing to release in the pure-Python parser."""
+
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 200
+MAX_EXPANDED_NODES = 1_000_000
+MAX_INT_DIGITS = 64
+# A composed document nests at most (flow brackets + 2 * longest line) deep; below this bound the
+# recursive C composer cannot exhaust the stack, above it the events are counted first.
+SAFE_DEPTH_BOUND = 4000
+
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+SAFE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq")
+)
+
+
+class _Resolver(Resolver):
+    """YAML 1.1 resolution without timestamps: dates stay strings, as the schemas expect."""
+
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != TIMESTAMP_TAG]
+    for first, resolvers in Resolver.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadIssue:
+    """A problem found while constructing a document, before spans get a file name."""
+
+    code: str
+    message: str
+    pos: Pos
+    hint: str | None = None
+    related: tuple[tuple[Pos, str], ...] = ()
+
+
+class _Constructor(SafeConstructor):
+    """Safe constructor building YMap/YSeq with positions; only plain data tags are allowed."""
+
+    yaml_constructors: dict[Any, Any] = {}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.issues: list[LoadIssue] = []
+
+    def construct_ymap(self, node: MappingNode) -> Iterator[YMap]:
+        """Build a YMap, reporting duplicate and non-string keys."""
+        data = YMap()
+        data.pos = _pos(node)
+        yield data
+        self.flatten_mapping(node)
+        kpos = data.kpos
+        vpos = data.vpos
+        for key_node, value_node in node.value:
+            kp = _pos(key_node)
+            if isinstance(key_node, ScalarNode):
+                key = key_node.value
+                if key_node.tag != "tag:yaml.org,2002:str" and not key_node.style:
+                    kind = _trap_kind(key_node.tag)
+                    if kind:
+                        self.issues.append(
+                            LoadIssue(
+                                "YML003",
+                                f"key {key!r} is read by YAML 1.1 as a {kind}, not as text",
+                                kp,
+                                f'quote it: "{key}"',
+                            )
+                        )
+            else:
+                self.issues.append(
+                    LoadIssue("SCH001", "a mapping key must be plain text, not a collection", kp)
+                )
+                continue
+            if key in data:
+                self.issues.append(
+                    LoadIssue(
+                        "YML002",
+                        f"duplicate key {key!r}: YAML keeps only one of them",
+                        kp,
+                        "remove or rename one of the two keys",
+                        ((kpos[key], "first defined here"),),
+                    )
+                )
+                continue
+            data[key] = self.construct_object(value_node, deep=False)
+            kpos[key] = kp
+            vpos[key] = _pos(value_node)
+
+    def construct_yseq(self, node: SequenceNode) -> Iterator[YSeq]:
+        """Build a YSeq with item positions."""
+        data = YSeq()
+        data.pos = _pos(node)
+        yield data
+        for child in node.value:
+            data.append(self.construct_object(child, deep=False))
+            data.ipos.append(_pos(child))
+
+    def construct_bounded_int(self, node: ScalarNode) -> Any:
+        """Integers, refusing absurdly long digit strings before Python converts them."""
+        if len(node.value) > MAX_INT_DIGITS:
+            self.issues.append(
+                LoadIssue(
+                    "YML010",
+                    f"number with {len(node.value)} characters is out of range",
+                    _pos(node),
+                    "use a realistic number, or quote it if it is an identifier",
+                )
+            )
+            return node.value
+        return self.construct_yaml_int(node)
+
+    def construct_refused(self, node: Node) -> Any:
+        """Any tag beyond plain data is refused: no tag may construct objects."""
+        raise ConstructorError(
+            None,
+            None,
+            f"tag {node.tag!r} is not allowed in mfgint specs (only plain YAML data)",
+            node.start_mark,
+        )
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.construct_ymap)
+_Constructor.add_constructor("tag:yaml.org,2002:seq", _Constructor.construct_yseq)
+_Constructor.add_constructor("tag:yaml.org,2002:str", SafeConstructor.construct_yaml_str)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_bounded_int)
+_Constructor.add_constructor("tag:yaml.org,2002:float", SafeConstructor.construct_yaml_float)
+_Constructor.add_constructor("tag:yaml.org,2002:bool", SafeConstructor.construct_yaml_bool)
+_Constructor.add_constructor("tag:yaml.org,2002:null", SafeConstructor.construct_yaml_null)
+_Constructor.add_constructor(None, _Constructor.construct_refused)
+
+
+class _Loader(_Parser, _Constructor, _Resolver):  # type: ignore[misc,valid-type]
+    """libyaml parser + positional safe constructor + date-free resolver."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _Constructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+def _pos(node: Node) -> Pos:
+    s, e = node.start_mark, node.end_mark
+    return (s.line, s.column, e.line, e.column)
+
+
+def _trap_kind(tag: str) -> str | None:
+    return {
+        "tag:yaml.org,2002:bool": "boolean",
+        "tag:yaml.org,2002:int": "number",
+        "tag:yaml.org,2002:float": "number",
+        "tag:yaml.org,2002:null": "null",
+    }.get(tag)
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One YAML document of a spec file, with positions kept on every node."""
+
+    source: SourceFile
+    index: int
+    data: Any
+    origin: tuple[str, str] | None = None  # (blueprint, plant) for expanded resources
+
+    def span(self, pos: Pos) -> Span:
+        """A Span in this document's file."""
+        return to_span(self.source.path, pos)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """The output of the load stage."""
+
+    sources: tuple[SourceFile, ...]
+    documents: tuple[RawDocument, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def to_span(path: str, pos: Pos) -> Span:
+    """Convert a 0-based libyaml position to a 1-based Span."""
+    line, col, end_line, end_col = pos
+    return Span(path, line + 1, col + 1, end_line + 1, end_col + 1)
+
+
+def display_path(path: Path) -> str:
+    """A path as shown in diagnostics: relative to the working directory when below it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return path.as_posix()
+
+
+def _file_diag(path: str, code: str, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, Span(path, 1, 1, 1, 1), hint)
+
+
+def _offset_to_pos(text_bytes: bytes, offset: int) -> Pos:
+    before = text_bytes[:offset]
+    line = before.count(b"\n")
+    col = offset - (before.rfind(b"\n") + 1)
+    return (line, col, line, col + 1)
+
+
+def read_source(path: Path, shown: str) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Read and decode a spec file, refusing binary, oversized and non-UTF-8 content."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [
+                _file_diag(
+                    shown,
+                    "YML008",
+                    f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit for a spec file",
+                    "split it into several files",
+                )
+            ]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [_file_diag(shown, "YML009", f"cannot read file: {exc.strerror or exc}")]
+    if b"\x00" in data:
+        return None, [
+            _file_diag(
+                shown, "YML007", "binary file (contains NUL bytes)", "spec files are UTF-8 YAML"
+            )
+        ]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        pos = _offset_to_pos(data, exc.start)
+        return None, [
+            Diagnostic(
+                "YML007",
+                Severity.ERROR,
+                f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+                to_span(shown, pos),
+                "save the file as UTF-8",
+            )
+        ]
+    return SourceFile(shown, text, str(path)), []
+
+
+def _depth_bound(text: str) -> int:
+    longest = max((len(line) for line in text.split("\n")), default=0) if len(text) > 4000 else 0
+    return text.count("[") + text.count("{") + 2 * longest + 2
+
+
+def _max_depth_by_events(text: str) -> tuple[int, Pos]:
+    depth = deepest = 0
+    where: Pos = (0, 0, 0, 0)
+    start_events = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    end_events = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader if yaml.__with_libyaml__ else None):
+        if isinstance(event, start_events):
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                m = event.start_mark
+                where = (m.line, m.column, m.line, m.column + 1)
+                if deepest > MAX_DEPTH:
+                    break
+        elif isinstance(event, end_events):
+            depth -= 1
+    return deepest, where
+
+
+def _expanded_size(node: Node) -> int:
+    """Nodes an alias-expanding reader would see; raises RecursionError on recursive aliases."""
+    memo: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(n: Node) -> int:
+        key = id(n)
+        if key in memo:
+            return memo[key]
+        if key in active:
+            raise RecursionError("recursive alias")
+        total = 1
+        if isinstance(n, (SequenceNode, MappingNode)):
+            active.add(key)
+            for child in n.value:
+                if isinstance(child, tuple):
+                    total += size(child[0]) + size(child[1])
+                else:
+                    total += size(child)
+                if total > MAX_EXPANDED_NODES:
+                    break
+            active.discard(key)
+        memo[key] = total
+        return total
+
+    return size(node)
+
+
+def parse_source(source: SourceFile) -> tuple[list[RawDocument], list[Diagnostic]]:
+    """Parse every YAML document of a source file into RawDocuments."""
+    text = source.text
+    path = source.path
+    diags: list[Diagnostic] = []
+    if _depth_bound(text) > SAFE_DEPTH_BOUND:
+        try:
+            deepest, where = _max_depth_by_events(text)
+        except yaml.YAMLError as exc:
+            return [], [_yaml_error(path, exc, text=text)]
+        if deepest > MAX_DEPTH:
+            return [], [
+                Diagnostic(
+                    "YML006",
+                    Severity.ERROR,
+                    f"nesting is deeper than {MAX_DEPTH} levels; the file is not read",
+                    to_span(path, where),
+                    "flatten the structure: specs never need this depth",
+                )
+            ]
+    may_alias = "&" in text
+    docs: list[RawDocument] = []
+    loader = _Loader(text)
+    index = 0
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:  # pragma: no cover - check_node said there is one
+                break
+            if may_alias:
+                try:
+                    too_big = _expanded_size(node) > MAX_EXPANDED_NODES
+                except RecursionError:
+                    return docs, [
+                        *diags,
+                        Diagnostic(
+                            "YML005",
+                            Severity.ERROR,
+                            "recursive alias: a node contains an alias to itself",
+                            to_span(path, _pos(node)),
+                            "remove the self-referencing anchor",
+                        ),
+                    ]
+                if too_big:
+                    return docs, [
+                        *diags,
+                        Diagnostic(
+                            "YML005",
+                            Severity.ERROR,
+                            f"aliases expand to more than {MAX_EXPANDED_NODES} nodes "
+                            "(an alias bomb); the file is not read",
+                            to_span(path, _pos(node)),
+                            "use fewer nested aliases",
+                        ),
+                    ]
+            data = loader.construct_document(node)
+            for issue in loader.issues:
+                diags.append(
+                    Diagnostic(
+                        issue.code,
+                        Severity.ERROR,
+                        issue.message,
+                        to_span(path, issue.pos),
+                        issue.hint,
+                        tuple(Related(to_span(path, p), m) for p, m in issue.related),
+                    )
+                )
+            loader.issues.clear()
+            if data is not None:
+                docs.append(RawDocument(source, index, data))
+            index += 1
+    except ConstructorError as exc:
+        code = "YML004" if "is not allowed" in str(exc.problem or "") else "YML001"
+        diags.append(_yaml_error(path, exc, code, text))
+    except yaml.YAMLError as exc:
+        diags.append(_yaml_error(path, exc, text=text))
+    except (ValueError, OverflowError, RecursionError) as exc:
+        diags.append(_file_diag(path, "YML001", f"cannot read YAML: {exc}"))
+    finally:
+        loader.dispose()
+    return docs, diags
+
+
+def _yaml_error(
+    path: str, exc: yaml.YAMLError, code: str = "YML001", text: str = ""
+) -> Diagnostic:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    pos: Pos = (mark.line, mark.column, mark.line, mark.column + 1) if mark else (0, 0, 0, 1)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"{problem} ({context})" if context and code == "YML001" else str(problem)
+    hint = "remove the tag: specs hold plain YAML data only"
+    if code == "YML001":
+        hint = "fix the YAML syntax at this position"
+        lines = text.split("\n") if mark else []
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            hint = "indent with spaces, not tabs"
+    return Diagnostic(code, Severity.ERROR, f"invalid YAML: {message}", to_span(path, pos), hint)
+
+
+def is_spec_file(path: Path) -> bool:
+    """True for ``*.yaml`` / ``*.yml`` files."""
+    return path.suffix in (".yaml", ".yml")
+
+
+def discover(
+    paths: Iterable[Path], include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
+) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """Spec files below ``paths`` in a stable order; symlink loops and missing paths reported."""
+    found: dict[str, tuple[Path, str]] = {}
+    diags: list[Diagnostic] = []
+    for root in paths:
+        shown_root = display_path(root)
+        if not root.exists():
+            diags.append(_file_diag(shown_root, "YML009", "path does not exist"))
+            continue
+        if root.is_file():
+            real = os.path.realpath(root)
+            found.setdefault(real, (root, shown_root))
+            continue
+        seen_dirs: set[str] = set()
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+            real_dir = os.path.realpath(dirpath)
+            if real_dir in seen_dirs:
+                diags.append(
+                    _file_diag(
+                        display_path(Path(dirpath)),
+                        "YML009",
+                        "directory reached again through a symbolic link (a loop); skipped",
+                    )
+                )
+                dirnames[:] = []
+                continue
+            seen_dirs.add(real_dir)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                file = Path(dirpath) / name
+                if not is_spec_file(file) or name.startswith("."):
+                    continue
+                rel = file.relative_to(root).as_posix()
+                if include and not any(_glob_match(rel, g) for g in include):
+                    continue
+                if any(_glob_match(rel, g) for g in exclude):
+                    continue
+                try:
+                    real = os.path.realpath(file)
+                except OSError:
+                    real = str(file)
+                if not os.path.exists(real):
+                    diags.append(
+                        _file_diag(display_path(file), "YML009", "broken symbolic link")
+                    )
+                    continue
+                found.setdefault(real, (file, display_path(file)))
+    return sorted(found.values(), key=lambda item: item[1]), diags
+
+
+_GLOB_CACHE: dict[str, re.Pattern[str]] = {}
+
+
+def _glob_match(rel: str, pattern: str) -> bool:
+    """Match a posix relative path against a glob where ``**`` spans folders."""
+    rx = _GLOB_CACHE.get(pattern)
+    if rx is None:
+        rx = re.compile(glob_to_regex(pattern))
+        _GLOB_CACHE[pattern] = rx
+    return rx.fullmatch(rel) is not None
+
+
+def glob_to_regex(pattern: str) -> str:
+    """Translate a glob (``*``, ``?``, ``**``, ``[...]``) to a regex over posix paths."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return "".join(out)
+
+
+def load(files: list[tuple[Path, str]]) -> LoadResult:
+    """Read and parse the given files; a bad file yields diagnostics and the run goes on."""
+    sources: list[SourceFile] = []
+    documents: list[RawDocument] = []
+    diags: list[Diagnostic] = []
+    for path, shown in files:
+        source, read_diags = read_source(path, shown)
+        diags.extend(read_diags)
+        if source is None:
+            continue
+        sources.append(source)
+        docs, parse_diags = parse_source(source)
+        documents.extend(docs)
+        diags.extend(parse_diags)
+    return LoadResult(tuple(sources), tuple(documents), tuple(diags))
