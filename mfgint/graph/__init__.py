@@ -1,0 +1,1 @@
+"""The integration graph: systems as nodes, flows as edges, and queries over them."""
