@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
@@ -47,13 +47,33 @@ MAX_INT_DIGITS = 64
 SAFE_DEPTH_BOUND = 4000
 
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
-SAFE_TAGS = frozenset(
-    "tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq")
-)
+
+
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_CACHE_LIMIT = 200_000
 
 
 class _Resolver(Resolver):
     """YAML 1.1 resolution without timestamps: dates stay strings, as the schemas expect."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        """Tag of a node; plain scalars are memoised since specs repeat the same values."""
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return "tag:yaml.org,2002:str"
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(_PLAIN_TAGS) < _PLAIN_CACHE_LIMIT:
+                    _PLAIN_TAGS[value] = tag
+            return tag
+        return "tag:yaml.org,2002:map" if kind is MappingNode else "tag:yaml.org,2002:seq"
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """No path resolvers are registered: nothing to track."""
+
+    def ascend_resolver(self) -> None:
+        """No path resolvers are registered: nothing to track."""
 
 
 _Resolver.yaml_implicit_resolvers = {
@@ -73,107 +93,141 @@ class LoadIssue:
     related: tuple[tuple[Pos, str], ...] = ()
 
 
-class _Constructor(SafeConstructor):
-    """Safe constructor building YMap/YSeq with positions; only plain data tags are allowed."""
+class _Refused(Exception):
+    """A node the loader will not construct: unsafe tag, absurd number, too deep."""
 
-    yaml_constructors: dict[Any, Any] = {}
+    def __init__(self, code: str, message: str, node: Node, hint: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.pos = _pos(node)
+        self.hint = hint
 
-    def __init__(self) -> None:
-        super().__init__()
+
+class _Scalars(SafeConstructor):
+    """Borrowed scalar conversions and merge-key flattening from PyYAML's safe constructor."""
+
+
+_SCALARS = _Scalars()
+_BOOLS = SafeConstructor.bool_values
+STR_TAG = "tag:yaml.org,2002:str"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Builder:
+    """Turns composed nodes into YMap/YSeq with positions; faster than a generic constructor."""
+
+    __slots__ = ("issues", "memo", "share")
+
+    def __init__(self, share: bool) -> None:
         self.issues: list[LoadIssue] = []
+        self.memo: dict[int, Any] = {}
+        self.share = share
 
-    def construct_ymap(self, node: MappingNode) -> Iterator[YMap]:
-        """Build a YMap, reporting duplicate and non-string keys."""
+    def build(self, node: Node, depth: int = 0) -> Any:
+        """Convert one node (and its children) to plain data."""
+        cls = node.__class__
+        if cls is ScalarNode:
+            tag = node.tag
+            if tag == STR_TAG:
+                return node.value
+            return self.scalar(node, tag)
+        if depth > MAX_DEPTH:
+            raise _Refused("YML006", f"nesting is deeper than {MAX_DEPTH} levels", node,
+                           "flatten the structure: specs never need this depth")
+        if self.share:
+            key = id(node)
+            if key in self.memo:
+                return self.memo[key]
+        if cls is MappingNode:
+            if node.tag != "tag:yaml.org,2002:map":
+                raise _refused_tag(node)
+            result: Any = self.mapping(node, depth)
+        elif cls is SequenceNode:
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise _refused_tag(node)
+            result = self.sequence(node, depth)
+        else:  # pragma: no cover - composer yields only these three node classes
+            raise _refused_tag(node)
+        if self.share:
+            self.memo[id(node)] = result
+        return result
+
+    def scalar(self, node: ScalarNode, tag: str) -> Any:
+        """Non-string scalars: int, float, bool, null; anything else is refused."""
+        if tag == "tag:yaml.org,2002:int":
+            if len(node.value) > MAX_INT_DIGITS:
+                raise _Refused("YML010", f"number with {len(node.value)} characters is out of "
+                               "range", node, "use a realistic number, or quote an identifier")
+            return _SCALARS.construct_yaml_int(node)
+        if tag == "tag:yaml.org,2002:bool":
+            return _BOOLS[node.value.lower()]
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:float":
+            return _SCALARS.construct_yaml_float(node)
+        raise _refused_tag(node)
+
+    def mapping(self, node: MappingNode, depth: int) -> YMap:
+        """A YMap with key and value positions; duplicate and non-text keys reported."""
         data = YMap()
-        data.pos = _pos(node)
-        yield data
-        self.flatten_mapping(node)
+        s, e = node.start_mark, node.end_mark
+        data.pos = (s.line, s.column, e.line, e.column)
+        pairs = node.value
+        if any(k.tag == MERGE_TAG for k, _ in pairs):
+            _SCALARS.flatten_mapping(node)
+            pairs = node.value
         kpos = data.kpos
         vpos = data.vpos
-        for key_node, value_node in node.value:
-            kp = _pos(key_node)
-            if isinstance(key_node, ScalarNode):
-                key = key_node.value
-                if key_node.tag != "tag:yaml.org,2002:str" and not key_node.style:
-                    kind = _trap_kind(key_node.tag)
-                    if kind:
-                        self.issues.append(
-                            LoadIssue(
-                                "YML003",
-                                f"key {key!r} is read by YAML 1.1 as a {kind}, not as text",
-                                kp,
-                                f'quote it: "{key}"',
-                            )
-                        )
-            else:
+        for key_node, value_node in pairs:
+            s, e = key_node.start_mark, key_node.end_mark
+            kp = (s.line, s.column, e.line, e.column)
+            if key_node.__class__ is not ScalarNode:
                 self.issues.append(
                     LoadIssue("SCH001", "a mapping key must be plain text, not a collection", kp)
                 )
                 continue
+            key = key_node.value
+            if key_node.tag != STR_TAG and not key_node.style:
+                kind = _trap_kind(key_node.tag)
+                if kind:
+                    self.issues.append(LoadIssue(
+                        "YML003", f"key {key!r} is read by YAML 1.1 as a {kind}, not as text",
+                        kp, f'quote it: "{key}"'))
             if key in data:
-                self.issues.append(
-                    LoadIssue(
-                        "YML002",
-                        f"duplicate key {key!r}: YAML keeps only one of them",
-                        kp,
-                        "remove or rename one of the two keys",
-                        ((kpos[key], "first defined here"),),
-                    )
-                )
+                self.issues.append(LoadIssue(
+                    "YML002", f"duplicate key {key!r}: YAML keeps only one of them", kp,
+                    "remove or rename one of the two keys", ((kpos[key], "first defined here"),)))
                 continue
-            data[key] = self.construct_object(value_node, deep=False)
+            s, e = value_node.start_mark, value_node.end_mark
             kpos[key] = kp
-            vpos[key] = _pos(value_node)
+            vpos[key] = (s.line, s.column, e.line, e.column)
+            data[key] = self.build(value_node, depth + 1)
+        return data
 
-    def construct_yseq(self, node: SequenceNode) -> Iterator[YSeq]:
-        """Build a YSeq with item positions."""
+    def sequence(self, node: SequenceNode, depth: int) -> YSeq:
+        """A YSeq with item positions."""
         data = YSeq()
-        data.pos = _pos(node)
-        yield data
+        s, e = node.start_mark, node.end_mark
+        data.pos = (s.line, s.column, e.line, e.column)
+        ipos = data.ipos
         for child in node.value:
-            data.append(self.construct_object(child, deep=False))
-            data.ipos.append(_pos(child))
-
-    def construct_bounded_int(self, node: ScalarNode) -> Any:
-        """Integers, refusing absurdly long digit strings before Python converts them."""
-        if len(node.value) > MAX_INT_DIGITS:
-            self.issues.append(
-                LoadIssue(
-                    "YML010",
-                    f"number with {len(node.value)} characters is out of range",
-                    _pos(node),
-                    "use a realistic number, or quote it if it is an identifier",
-                )
-            )
-            return node.value
-        return self.construct_yaml_int(node)
-
-    def construct_refused(self, node: Node) -> Any:
-        """Any tag beyond plain data is refused: no tag may construct objects."""
-        raise ConstructorError(
-            None,
-            None,
-            f"tag {node.tag!r} is not allowed in mfgint specs (only plain YAML data)",
-            node.start_mark,
-        )
+            s, e = child.start_mark, child.end_mark
+            ipos.append((s.line, s.column, e.line, e.column))
+            data.append(self.build(child, depth + 1))
+        return data
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:map", _Constructor.construct_ymap)
-_Constructor.add_constructor("tag:yaml.org,2002:seq", _Constructor.construct_yseq)
-_Constructor.add_constructor("tag:yaml.org,2002:str", SafeConstructor.construct_yaml_str)
-_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_bounded_int)
-_Constructor.add_constructor("tag:yaml.org,2002:float", SafeConstructor.construct_yaml_float)
-_Constructor.add_constructor("tag:yaml.org,2002:bool", SafeConstructor.construct_yaml_bool)
-_Constructor.add_constructor("tag:yaml.org,2002:null", SafeConstructor.construct_yaml_null)
-_Constructor.add_constructor(None, _Constructor.construct_refused)
+def _refused_tag(node: Node) -> _Refused:
+    return _Refused("YML004", f"tag {node.tag!r} is not allowed in mfgint specs", node,
+                    "remove the tag: specs hold plain YAML data only")
 
 
-class _Loader(_Parser, _Constructor, _Resolver):  # type: ignore[misc,valid-type]
-    """libyaml parser + positional safe constructor + date-free resolver."""
+class _Loader(_Parser, _Resolver):  # type: ignore[misc,valid-type]
+    """libyaml parser and composer with the date-free resolver."""
 
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
-        _Constructor.__init__(self)
         _Resolver.__init__(self)
 
 
@@ -301,8 +355,12 @@ def _max_depth_by_events(text: str) -> tuple[int, Pos]:
     return deepest, where
 
 
+class _RecursiveAlias(Exception):
+    """An anchor's node contains an alias to itself."""
+
+
 def _expanded_size(node: Node) -> int:
-    """Nodes an alias-expanding reader would see; raises RecursionError on recursive aliases."""
+    """Nodes an alias-expanding reader would see; raises _RecursiveAlias on recursive aliases."""
     memo: dict[int, int] = {}
     active: set[int] = set()
 
@@ -311,7 +369,7 @@ def _expanded_size(node: Node) -> int:
         if key in memo:
             return memo[key]
         if key in active:
-            raise RecursionError("recursive alias")
+            raise _RecursiveAlias
         total = 1
         if isinstance(n, (SequenceNode, MappingNode)):
             active.add(key)
@@ -359,33 +417,20 @@ def parse_source(source: SourceFile) -> tuple[list[RawDocument], list[Diagnostic
             if node is None:  # pragma: no cover - check_node said there is one
                 break
             if may_alias:
-                try:
-                    too_big = _expanded_size(node) > MAX_EXPANDED_NODES
-                except RecursionError:
-                    return docs, [
-                        *diags,
-                        Diagnostic(
-                            "YML005",
-                            Severity.ERROR,
-                            "recursive alias: a node contains an alias to itself",
-                            to_span(path, _pos(node)),
-                            "remove the self-referencing anchor",
-                        ),
-                    ]
-                if too_big:
-                    return docs, [
-                        *diags,
-                        Diagnostic(
-                            "YML005",
-                            Severity.ERROR,
-                            f"aliases expand to more than {MAX_EXPANDED_NODES} nodes "
-                            "(an alias bomb); the file is not read",
-                            to_span(path, _pos(node)),
-                            "use fewer nested aliases",
-                        ),
-                    ]
-            data = loader.construct_document(node)
-            for issue in loader.issues:
+                problem = _alias_problem(node)
+                if problem is not None:
+                    return docs, [*diags, Diagnostic(
+                        "YML005", Severity.ERROR, problem, to_span(path, _pos(node)),
+                        "use fewer, flatter aliases")]
+            builder = _Builder(may_alias)
+            try:
+                data = builder.build(node)
+            except _Refused as exc:
+                diags.append(Diagnostic(exc.code, Severity.ERROR, exc.message,
+                                        to_span(path, exc.pos), exc.hint))
+                index += 1
+                continue
+            for issue in builder.issues:
                 diags.append(
                     Diagnostic(
                         issue.code,
@@ -396,13 +441,9 @@ def parse_source(source: SourceFile) -> tuple[list[RawDocument], list[Diagnostic
                         tuple(Related(to_span(path, p), m) for p, m in issue.related),
                     )
                 )
-            loader.issues.clear()
             if data is not None:
                 docs.append(RawDocument(source, index, data))
             index += 1
-    except ConstructorError as exc:
-        code = "YML004" if "is not allowed" in str(exc.problem or "") else "YML001"
-        diags.append(_yaml_error(path, exc, code, text))
     except yaml.YAMLError as exc:
         diags.append(_yaml_error(path, exc, text=text))
     except (ValueError, OverflowError, RecursionError) as exc:
@@ -410,6 +451,18 @@ def parse_source(source: SourceFile) -> tuple[list[RawDocument], list[Diagnostic
     finally:
         loader.dispose()
     return docs, diags
+
+
+def _alias_problem(node: Node) -> str | None:
+    try:
+        if _expanded_size(node) > MAX_EXPANDED_NODES:
+            return (f"aliases expand to more than {MAX_EXPANDED_NODES} nodes (an alias bomb); "
+                    "the document is not read")
+    except _RecursiveAlias:
+        return "recursive alias: a node contains an alias to itself"
+    except RecursionError:
+        return "aliases nest too deeply to be checked; the document is not read"
+    return None
 
 
 def _yaml_error(
@@ -420,7 +473,7 @@ def _yaml_error(
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
     message = f"{problem} ({context})" if context and code == "YML001" else str(problem)
-    hint = "remove the tag: specs hold plain YAML data only"
+    hint = None
     if code == "YML001":
         hint = "fix the YAML syntax at this position"
         lines = text.split("\n") if mark else []
