@@ -1,0 +1,9 @@
+"""CLI command modules; each exposes ``register(app)``."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from mfgint.commands import rules_cmd, schema_cmd, validate_cmd
+
+COMMAND_MODULES: tuple[ModuleType, ...] = (validate_cmd, rules_cmd, schema_cmd)
