@@ -126,7 +126,7 @@ def check_document(doc: RawDocument) -> tuple[str | None, list[Diagnostic]]:
                 Severity.ERROR,
                 "a spec document must be a mapping with apiVersion, kind, metadata and spec"
                 + note,
-                doc.span(locate(data, ())),
+                doc.span(doc.pos),
                 "start the document with `apiVersion: mfgint/v1` and `kind: ...`",
             )
         ]
@@ -265,7 +265,12 @@ def _diagnose(doc: RawDocument, kind: str, error: ValidationError, note: str) ->
     if validator == "pattern":
         friendly = FRIENDLY_PATTERNS.get(str(error.validator_value))
         what = friendly or f"text matching {error.validator_value}"
-        return [diag("SCH001", f"{who}: {where} value {value!r} is not {what}", path, None)]
+        hint = None
+        if isinstance(value, str) and value.isascii():
+            fixed = re.sub(r"[^a-z0-9@.-]+", "-", value.strip().lower()).strip("-")
+            if fixed != value and re.search(str(error.validator_value), fixed):
+                hint = f"did you mean '{fixed}'?"
+        return [diag("SCH001", f"{who}: {where} value {value!r} is not {what}", path, hint)]
     if validator in ("minItems", "maxItems"):
         n = error.validator_value
         word = "at least" if validator == "minItems" else "at most"

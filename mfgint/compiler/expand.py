@@ -98,7 +98,9 @@ def expand(valid: Iterable[tuple[str, RawDocument]]) -> ExpandResult:
                 if isinstance(copy, YMap) and "apiVersion" not in copy:
                     copy["apiVersion"] = "mfgint/v1"
                     copy.vpos["apiVersion"] = copy.kpos["apiVersion"] = rpos
-                out.append(RawDocument(bp_doc.source, bp_doc.index, copy, (bp_name, plant_name)))
+                out.append(
+                    RawDocument(bp_doc.source, bp_doc.index, copy, (bp_name, plant_name), rpos)
+                )
     return ExpandResult(tuple(out), tuple(diags))
 
 

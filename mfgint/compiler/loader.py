@@ -39,6 +39,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+CONFIG_FILE_NAMES = frozenset({"mfgint.yaml", "mfgint.yml"})
 MAX_DEPTH = 200
 MAX_EXPANDED_NODES = 1_000_000
 MAX_INT_DIGITS = 64
@@ -253,6 +254,7 @@ class RawDocument:
     index: int
     data: Any
     origin: tuple[str, str] | None = None  # (blueprint, plant) for expanded resources
+    pos: Pos = (0, 0, 0, 1)  # where the document starts
 
     def span(self, pos: Pos) -> Span:
         """A Span in this document's file."""
@@ -293,6 +295,14 @@ def _offset_to_pos(text_bytes: bytes, offset: int) -> Pos:
     return (line, col, line, col + 1)
 
 
+_UTF16_32_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
 def read_source(path: Path, shown: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Read and decode a spec file, refusing binary, oversized and non-UTF-8 content."""
     try:
@@ -309,6 +319,12 @@ def read_source(path: Path, shown: str) -> tuple[SourceFile | None, list[Diagnos
         data = path.read_bytes()
     except OSError as exc:
         return None, [_file_diag(shown, "YML009", f"cannot read file: {exc.strerror or exc}")]
+    for bom, name in _UTF16_32_BOMS:
+        if data.startswith(bom):
+            return None, [
+                _file_diag(shown, "YML007", f"file is encoded as {name}, not UTF-8",
+                           "save the file as UTF-8")
+            ]
     if b"\x00" in data:
         return None, [
             _file_diag(
@@ -442,7 +458,7 @@ def parse_source(source: SourceFile) -> tuple[list[RawDocument], list[Diagnostic
                     )
                 )
             if data is not None:
-                docs.append(RawDocument(source, index, data))
+                docs.append(RawDocument(source, index, data, None, _pos(node)))
             index += 1
     except yaml.YAMLError as exc:
         diags.append(_yaml_error(path, exc, text=text))
@@ -519,7 +535,8 @@ def discover(
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
                 file = Path(dirpath) / name
-                if not is_spec_file(file) or name.startswith("."):
+                skip = name.startswith(".") or name in CONFIG_FILE_NAMES
+                if skip or not is_spec_file(file):
                     continue
                 rel = file.relative_to(root).as_posix()
                 if include and not any(_glob_match(rel, g) for g in include):
