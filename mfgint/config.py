@@ -66,8 +66,9 @@ def find_config(paths: list[Path]) -> Path | None:
     return None
 
 
-def _severity_map(raw: Mapping[str, Any], data: Any, path: tuple[str | int, ...],
-                  shown: str) -> dict[str, Severity | None]:
+def _severity_map(
+    raw: Mapping[str, Any], data: Any, path: tuple[str | int, ...], shown: str
+) -> dict[str, Severity | None]:
     out: dict[str, Severity | None] = {}
     for key, value in raw.items():
         text = str(value).lower()
@@ -78,8 +79,10 @@ def _severity_map(raw: Mapping[str, Any], data: Any, path: tuple[str | int, ...]
             out[key] = Severity.parse(text)
         except ValueError:
             line, col, _, _ = key_pos(data, (*path, key))
-            raise ConfigError(f"severity for {key} must be error, warning, info or off, "
-                              f"not {value!r}", Span(shown, line + 1, col + 1)) from None
+            raise ConfigError(
+                f"severity for {key} must be error, warning, info or off, not {value!r}",
+                Span(shown, line + 1, col + 1),
+            ) from None
     return out
 
 
@@ -112,15 +115,20 @@ def load_config(config_path: Path | None, root: Path) -> Config:
         else:
             message = f"invalid setting {'.'.join(map(str, path)) or 'mfgint.yaml'}: {err.message}"
         line, col, _, _ = key_pos(data, path)
-        raise ConfigError(message, Span(shown, line + 1, col + 1),
-                          "see docs/spec-language.md, section mfgint.yaml")
+        raise ConfigError(
+            message,
+            Span(shown, line + 1, col + 1),
+            "see docs/spec-language.md, section mfgint.yaml",
+        )
     rules = data.get("rules") or {}
     defaults = data.get("defaults") or {}
     targets = data.get("targets") or {}
     folder = config_path.parent
     overrides = tuple(
-        Override(tuple(o.get("files") or ()),
-                 _severity_map(o.get("severity") or {}, data, ("overrides", i, "severity"), shown))
+        Override(
+            tuple(o.get("files") or ()),
+            _severity_map(o.get("severity") or {}, data, ("overrides", i, "severity"), shown),
+        )
         for i, o in enumerate(data.get("overrides") or [])
     )
     return Config(

@@ -11,7 +11,7 @@ from pathlib import Path
 from mfgint.compiler.build import build
 from mfgint.compiler.check import check_documents
 from mfgint.compiler.expand import expand
-from mfgint.compiler.loader import discover, load
+from mfgint.compiler.loader import ProgressFn, discover, load
 from mfgint.compiler.model import Model
 from mfgint.compiler.source import SourceFile
 from mfgint.config import Config, ConfigError, find_config, load_config
@@ -48,12 +48,14 @@ def spec_roots(paths: list[Path]) -> tuple[Path, ...]:
     return tuple(p if p.is_dir() else p.parent for p in paths)
 
 
-def compile_specs(paths: list[Path], config: Config | None = None) -> Compiled:
+def compile_specs(
+    paths: list[Path], config: Config | None = None, progress: ProgressFn | None = None
+) -> Compiled:
     """Load, check, expand and build the specs under ``paths``."""
     if config is None:
         config = load_config(find_config(paths), paths[0] if paths else Path("."))
     files, diags = discover(paths, config.include, config.exclude)
-    loaded = load(files)
+    loaded = load(files, progress)
     all_diags: list[Diagnostic] = [*diags, *loaded.diagnostics]
     checked = check_documents(loaded.documents)
     all_diags.extend(checked.diagnostics)
@@ -85,10 +87,11 @@ def validate(
     today: dt.date | None = None,
     baseline: set[str] | None = None,
     registry: Registry | None = None,
+    progress: ProgressFn | None = None,
 ) -> Validation:
     """Compile the specs, run the rules and apply selection, waivers and baseline."""
     registry = registry or default_registry()
-    compiled = compile_specs(paths, config)
+    compiled = compile_specs(paths, config, progress)
     cfg = compiled.config
     selection = selection or Selection(cfg.select, cfg.ignore)
     day = today or resolve_today()

@@ -16,6 +16,7 @@ from mfgint.commands.common import (
     use_color,
     write_atomic,
 )
+from mfgint.commands.progress import FileProgress
 from mfgint.config import ConfigError, find_config, load_config
 from mfgint.diagnostics import Severity
 from mfgint.pipeline import resolve_today, validate
@@ -56,7 +57,9 @@ def validate_command(
         None, "--ignore", help="Skip these codes or families (prefix, comma-separated)."
     ),
     fail_on: str = typer.Option(
-        "error", "--fail-on", help="Lowest severity that fails the run: error, warning, info, never."
+        "error",
+        "--fail-on",
+        help="Lowest severity that fails the run: error, warning, info, never.",
     ),
     config_file: Path | None = typer.Option(
         None, "--config", help="mfgint.yaml to use (default: the one at the first spec folder)."
@@ -93,8 +96,16 @@ def validate_command(
         selection = Selection(config.select, config.ignore, cli_select, cli_ignore)
         day = resolve_today(today)
         known = read_baseline(baseline) if baseline is not None else None
-        run = validate(spec_paths, config=config, selection=selection, today=day,
-                       baseline=known, registry=registry)
+        with FileProgress() as progress:
+            run = validate(
+                spec_paths,
+                config=config,
+                selection=selection,
+                today=day,
+                baseline=known,
+                registry=registry,
+                progress=progress,
+            )
     except ConfigError as exc:
         config_failure(exc)
     except RuleCrash as exc:
@@ -104,7 +115,8 @@ def validate_command(
         write_atomic(write_baseline, baseline_document(outcome.diagnostics))
         typer.echo(
             f"wrote {write_baseline} with {sum(1 for d in outcome.diagnostics if not d.waived)} "
-            "findings", err=True,
+            "findings",
+            err=True,
         )
         raise typer.Exit(EXIT_OK)
     compiled = run.compiled

@@ -38,12 +38,26 @@ class _Builder:
         self.diags: list[Diagnostic] = []
         self.tables: dict[str, dict[str, m.Resource]] = {}
 
-    def error(self, code: str, message: str, span: Span, hint: str | None = None,
-              res: m.Resource | None = None, related: tuple[Related, ...] = ()) -> None:
+    def error(
+        self,
+        code: str,
+        message: str,
+        span: Span,
+        hint: str | None = None,
+        res: m.Resource | None = None,
+        related: tuple[Related, ...] = (),
+    ) -> None:
         """Record an error diagnostic."""
         self.diags.append(
-            Diagnostic(code, Severity.ERROR, message, span, hint, related,
-                       res.ref if res is not None else None)
+            Diagnostic(
+                code,
+                Severity.ERROR,
+                message,
+                span,
+                hint,
+                related,
+                res.ref if res is not None else None,
+            )
         )
 
     def meta(self, data: Mapping[str, Any]) -> m.Meta:
@@ -62,8 +76,13 @@ class _Builder:
             return None
         value = m.parse_date(text)
         if value is None:
-            self.error("SCH001", f"{res.kind} '{res.name}': {text!r} is not a real date",
-                       res.loc(*path), "use an existing calendar date YYYY-MM-DD", res)
+            self.error(
+                "SCH001",
+                f"{res.kind} '{res.name}': {text!r} is not a real date",
+                res.loc(*path),
+                "use an existing calendar date YYYY-MM-DD",
+                res,
+            )
         return value
 
     # --- kinds -------------------------------------------------------------------------------
@@ -73,8 +92,13 @@ class _Builder:
         d = doc.data
         s = d["spec"]
         return m.Team(
-            self.meta(d), doc.source, d, doc.origin,
-            display_name=s.get("displayName"), email=s.get("email"), chat=s.get("chat"),
+            self.meta(d),
+            doc.source,
+            d,
+            doc.origin,
+            display_name=s.get("displayName"),
+            email=s.get("email"),
+            chat=s.get("chat"),
             on_call=s.get("onCall"),
             escalation=tuple(
                 m.Escalation(e["name"], e["contact"], e.get("after"))
@@ -87,8 +111,14 @@ class _Builder:
         d = doc.data
         s = d["spec"]
         return m.Plant(
-            self.meta(d), doc.source, d, doc.origin,
-            code=s["code"], country=s["country"], region=s["region"], timezone=s["timezone"],
+            self.meta(d),
+            doc.source,
+            d,
+            doc.origin,
+            code=s["code"],
+            country=s["country"],
+            region=s["region"],
+            timezone=s["timezone"],
             zones=tuple(s.get("zones") or ()),
             blueprints=tuple(
                 m.BlueprintUse(b["blueprint"], dict(b.get("parameters") or {}))
@@ -103,9 +133,16 @@ class _Builder:
         lc = s.get("lifecycle") or {}
         odoo = s.get("odoo") or {}
         res = m.System(
-            self.meta(d), doc.source, d, doc.origin,
-            type=s["type"], vendor=s["vendor"], product=s.get("product"),
-            version=s.get("version"), zone=s["zone"], isa95_level=s.get("isa95Level"),
+            self.meta(d),
+            doc.source,
+            d,
+            doc.origin,
+            type=s["type"],
+            vendor=s["vendor"],
+            product=s.get("product"),
+            version=s.get("version"),
+            zone=s["zone"],
+            isa95_level=s.get("isa95Level"),
             plants=tuple(s.get("plants") or ()),
             endpoints=tuple(
                 m.Endpoint(e["name"], e["protocol"], e.get("url"), e.get("basePath"))
@@ -113,7 +150,8 @@ class _Builder:
             ),
             processing=s.get("processing", "stream"),
             criticality=s.get("criticality", "tier-3"),
-            odoo_edition=odoo.get("edition"), odoo_database=odoo.get("database"),
+            odoo_edition=odoo.get("edition"),
+            odoo_database=odoo.get("database"),
         )
         lifecycle = m.Lifecycle(
             status=lc.get("status", "active"),
@@ -131,14 +169,20 @@ class _Builder:
         d = doc.data
         s = d["spec"]
         res = m.BusinessObject(
-            self.meta(d), doc.source, d, doc.origin,
-            domain=s["domain"], identity=tuple(s["identity"]),
+            self.meta(d),
+            doc.source,
+            d,
+            doc.origin,
+            domain=s["domain"],
+            identity=tuple(s["identity"]),
             classification=s.get("classification", "internal"),
-            odoo_model=s.get("odooModel"), compatibility=s.get("compatibility", "backward"),
+            odoo_model=s.get("odooModel"),
+            compatibility=s.get("compatibility", "backward"),
             field_groups={k: tuple(v) for k, v in (s.get("fieldGroups") or {}).items()},
             system_of_record=tuple(
-                m.SystemOfRecord(x["system"], tuple(x.get("plants") or ()),
-                                 tuple(x.get("fieldGroups") or ()), i)
+                m.SystemOfRecord(
+                    x["system"], tuple(x.get("plants") or ()), tuple(x.get("fieldGroups") or ()), i
+                )
                 for i, x in enumerate(s.get("systemOfRecord") or [])
             ),
         )
@@ -152,9 +196,14 @@ class _Builder:
                 schema = self.check_schema(res, schema, ("spec", "versions", i, "schema"))
             versions.append(
                 m.SchemaVersion(
-                    v["version"], int(major), int(minor), v.get("status", "active"),
+                    v["version"],
+                    int(major),
+                    int(minor),
+                    v.get("status", "active"),
                     self.date(res, v.get("sunset"), "spec", "versions", i, "sunset"),
-                    schema, v.get("schemaFile"), i,
+                    schema,
+                    v.get("schemaFile"),
+                    i,
                 )
             )
         object.__setattr__(res, "versions", tuple(versions))
@@ -166,43 +215,76 @@ class _Builder:
         base = Path(doc.source.fs_path or doc.source.path).parent
         target = (base / rel).resolve()
         if Path(rel).is_absolute() or not any(target.is_relative_to(r) for r in self.roots):
-            self.error("REF004", f"BusinessObject '{res.name}': schemaFile {rel!r} points outside "
-                       "the spec folder", res.loc(*where),
-                       "keep schema files inside the spec folder and use a relative path", res)
+            self.error(
+                "REF004",
+                f"BusinessObject '{res.name}': schemaFile {rel!r} points outside the spec folder",
+                res.loc(*where),
+                "keep schema files inside the spec folder and use a relative path",
+                res,
+            )
             return None
         try:
             if target.stat().st_size > MAX_SCHEMA_FILE_BYTES:
                 raise ValueError("file too large")
             text = target.read_text("utf-8")
-            schema = (json.loads(text) if target.suffix == ".json"
-                      else yaml.load(text, Loader=yaml.CSafeLoader))
+            schema = (
+                json.loads(text)
+                if target.suffix == ".json"
+                else yaml.load(text, Loader=yaml.CSafeLoader)
+            )
         except FileNotFoundError:
             siblings = [p.name for p in target.parent.glob("*")] if target.parent.is_dir() else []
-            self.error("REF004", f"BusinessObject '{res.name}': schemaFile {rel!r} not found",
-                       res.loc(*where), did_you_mean(target.name, siblings), res)
+            self.error(
+                "REF004",
+                f"BusinessObject '{res.name}': schemaFile {rel!r} not found",
+                res.loc(*where),
+                did_you_mean(target.name, siblings),
+                res,
+            )
             return None
         except (OSError, ValueError, UnicodeDecodeError, yaml.YAMLError, RecursionError) as exc:
             reason = getattr(exc, "msg", None) or str(exc).splitlines()[0][:160]
-            self.error("REF004", f"BusinessObject '{res.name}': schemaFile {rel!r} cannot be "
-                       f"read: {reason}", res.loc(*where), "make it a JSON Schema document", res)
+            self.error(
+                "REF004",
+                f"BusinessObject '{res.name}': schemaFile {rel!r} cannot be read: {reason}",
+                res.loc(*where),
+                "make it a JSON Schema document",
+                res,
+            )
             return None
         return self.check_schema(res, schema, where)
 
     def check_schema(self, res: m.BusinessObject, schema: Any, where: tuple[str | int, ...]) -> Any:
         """A version schema must itself be a valid JSON Schema object."""
         if not isinstance(schema, dict):
-            self.error("REF004", f"BusinessObject '{res.name}': version schema must be a JSON "
-                       "Schema object", res.loc(*where), None, res)
+            self.error(
+                "REF004",
+                f"BusinessObject '{res.name}': version schema must be a JSON Schema object",
+                res.loc(*where),
+                None,
+                res,
+            )
             return None
         try:
             jsonschema.Draft202012Validator.check_schema(schema)
         except jsonschema.SchemaError as exc:
-            self.error("REF004", f"BusinessObject '{res.name}': version schema is not a valid "
-                       f"JSON Schema: {exc.message[:160]}", res.loc(*where), None, res)
+            self.error(
+                "REF004",
+                f"BusinessObject '{res.name}': version schema is not a valid "
+                f"JSON Schema: {exc.message[:160]}",
+                res.loc(*where),
+                None,
+                res,
+            )
             return None
         except RecursionError:
-            self.error("REF004", f"BusinessObject '{res.name}': version schema nests too deeply",
-                       res.loc(*where), None, res)
+            self.error(
+                "REF004",
+                f"BusinessObject '{res.name}': version schema nests too deeply",
+                res.loc(*where),
+                None,
+                res,
+            )
             return None
         return schema
 
@@ -219,28 +301,51 @@ class _Builder:
         odoo = s.get("odoo") or {}
         targets = tuple(s["targets"]) if "targets" in s else (s["target"],)
         res = m.Flow(
-            self.meta(d), doc.source, d, doc.origin,
-            object=m.ObjectRef.parse(s["object"]), source=s["source"], targets=targets,
-            pattern=s["pattern"], operation=s.get("operation", "upsert"),
-            direction=s.get("direction", "push"), protocol=s.get("protocol"),
+            self.meta(d),
+            doc.source,
+            d,
+            doc.origin,
+            object=m.ObjectRef.parse(s["object"]),
+            source=s["source"],
+            targets=targets,
+            pattern=s["pattern"],
+            operation=s.get("operation", "upsert"),
+            direction=s.get("direction", "push"),
+            protocol=s.get("protocol"),
             latency=s["latency"],
             sla=m.Sla(sla.get("freshness"), sla.get("successRate"), sla.get("budget")),
-            trigger=s.get("trigger"), schedule=s.get("schedule"), event=s.get("event"),
-            via=tuple(s.get("via") or ()), principal=s.get("principal"),
+            trigger=s.get("trigger"),
+            schedule=s.get("schedule"),
+            event=s.get("event"),
+            via=tuple(s.get("via") or ()),
+            principal=s.get("principal"),
             authorized_inbound=bool(s.get("authorizedInbound", False)),
-            delivery=m.Delivery(delivery["guarantee"], delivery.get("idempotencyKey"),
-                                delivery.get("orderingKey")) if delivery else None,
-            retry=m.Retry(retry["maxAttempts"], retry.get("backoff", "exponential"),
-                          retry.get("initialDelay"), retry.get("maxDelay")) if retry else None,
+            delivery=m.Delivery(
+                delivery["guarantee"], delivery.get("idempotencyKey"), delivery.get("orderingKey")
+            )
+            if delivery
+            else None,
+            retry=m.Retry(
+                retry["maxAttempts"],
+                retry.get("backoff", "exponential"),
+                retry.get("initialDelay"),
+                retry.get("maxDelay"),
+            )
+            if retry
+            else None,
             dead_letter=m.DeadLetter(dlq["target"], dlq.get("system")) if dlq else None,
             reconciliation=m.Reconciliation(rec["schedule"], rec.get("method", "incremental"))
-            if rec else None,
-            criticality=s.get("criticality", "tier-3"), rto=s.get("rto"),
+            if rec
+            else None,
+            criticality=s.get("criticality", "tier-3"),
+            rto=s.get("rto"),
             api=m.ApiSpec(api.get("path"), tuple(api.get("methods") or ())) if api else None,
-            odoo_trigger=odoo.get("trigger"), odoo_method=odoo.get("method"),
+            odoo_trigger=odoo.get("trigger"),
+            odoo_method=odoo.get("method"),
         )
-        object.__setattr__(res, "introduced",
-                           self.date(res, s.get("introduced"), "spec", "introduced"))
+        object.__setattr__(
+            res, "introduced", self.date(res, s.get("introduced"), "spec", "introduced")
+        )
         return res
 
     def event(self, doc: RawDocument) -> m.Event:
@@ -248,10 +353,18 @@ class _Builder:
         d = doc.data
         s = d["spec"]
         return m.Event(
-            self.meta(d), doc.source, d, doc.origin,
-            type=s["type"], publisher=s["publisher"], object=m.ObjectRef.parse(s["object"]),
-            broker=s["broker"], channel=s["channel"], retention=s.get("retention"),
-            replay=s.get("replay"), ordering_key=s.get("orderingKey"),
+            self.meta(d),
+            doc.source,
+            d,
+            doc.origin,
+            type=s["type"],
+            publisher=s["publisher"],
+            object=m.ObjectRef.parse(s["object"]),
+            broker=s["broker"],
+            channel=s["channel"],
+            retention=s.get("retention"),
+            replay=s.get("replay"),
+            ordering_key=s.get("orderingKey"),
             partitions=s.get("partitions"),
         )
 
@@ -264,17 +377,23 @@ class _Builder:
         rl = s.get("rateLimit")
         size = s.get("maxRequestSize")
         return m.AccessPolicy(
-            self.meta(d), doc.source, d, doc.origin,
+            self.meta(d),
+            doc.source,
+            d,
+            doc.origin,
             principal=m.Principal(p["kind"], p["name"], p.get("plant")),
-            target=s["target"], via=s.get("via"),
-            grants=tuple(m.Grant(g["object"], tuple(g["actions"]), i)
-                         for i, g in enumerate(s["grants"])),
+            target=s["target"],
+            via=s.get("via"),
+            grants=tuple(
+                m.Grant(g["object"], tuple(g["actions"]), i) for i, g in enumerate(s["grants"])
+            ),
             scopes=tuple(s.get("scopes") or ()),
             auth=m.Auth(auth["method"], auth.get("credentialRef"), auth.get("rotation")),
             rate_limit=m.RateLimit(rl["requests"], rl["per"]) if rl else None,
             sources=tuple(s.get("sources") or ()),
             max_request_size=m.SizeLimit(size.get("size", 1), size.get("unit", "megabytes"))
-            if size else None,
+            if size
+            else None,
         )
 
     def workflow(self, doc: RawDocument) -> m.Workflow:
@@ -284,23 +403,35 @@ class _Builder:
         steps = []
         for i, st in enumerate(s["steps"]):
             comp = st.get("compensation")
-            steps.append(m.Step(
-                st["name"], st["flow"],
-                m.Compensation(comp.get("flow"), comp.get("action")) if comp else None,
-                st.get("timeout"), i,
-            ))
-        return m.Workflow(self.meta(d), doc.source, d, doc.origin,
-                          timeout=s.get("timeout"), steps=tuple(steps))
+            steps.append(
+                m.Step(
+                    st["name"],
+                    st["flow"],
+                    m.Compensation(comp.get("flow"), comp.get("action")) if comp else None,
+                    st.get("timeout"),
+                    i,
+                )
+            )
+        return m.Workflow(
+            self.meta(d), doc.source, d, doc.origin, timeout=s.get("timeout"), steps=tuple(steps)
+        )
 
     def blueprint(self, doc: RawDocument) -> m.Blueprint:
         """Build a Blueprint (its resources are expanded elsewhere)."""
         d = doc.data
         s = d["spec"]
         return m.Blueprint(
-            self.meta(d), doc.source, d, doc.origin,
+            self.meta(d),
+            doc.source,
+            d,
+            doc.origin,
             parameters=tuple(
-                m.Parameter(p["name"], p.get("description"), p.get("default"),
-                            bool(p.get("required", "default" not in p)))
+                m.Parameter(
+                    p["name"],
+                    p.get("description"),
+                    p.get("default"),
+                    bool(p.get("required", "default" not in p)),
+                )
                 for p in s.get("parameters") or []
             ),
             resource_count=len(s["resources"]),
@@ -311,9 +442,15 @@ class _Builder:
         d = doc.data
         s = d["spec"]
         res = m.Waiver(
-            self.meta(d), doc.source, d, doc.origin,
-            rule=s["rule"], target=m.WaiverTarget(s["target"]["kind"], s["target"]["name"]),
-            reason=s["reason"], approver=s["approver"], expires_text=s["expires"],
+            self.meta(d),
+            doc.source,
+            d,
+            doc.origin,
+            rule=s["rule"],
+            target=m.WaiverTarget(s["target"]["kind"], s["target"]["name"]),
+            reason=s["reason"],
+            approver=s["approver"],
+            expires_text=s["expires"],
         )
         object.__setattr__(res, "expires", self.date(res, s["expires"], "spec", "expires"))
         return res
@@ -348,9 +485,14 @@ def build(
         table = tables[kind]
         first = table.get(res.name)
         if first is not None:
-            b.error("REF002", f"duplicate {kind} name '{res.name}'{res.origin_note()}", res.span,
-                    f"rename one of them: {kind} names must be unique", res,
-                    (Related(first.span, f"first declared here{first.origin_note()}"),))
+            b.error(
+                "REF002",
+                f"duplicate {kind} name '{res.name}'{res.origin_note()}",
+                res.span,
+                f"rename one of them: {kind} names must be unique",
+                res,
+                (Related(first.span, f"first declared here{first.origin_note()}"),),
+            )
             continue
         table[res.name] = res
     sorted_tables = {k: dict(sorted(v.items())) for k, v in tables.items()}
@@ -384,9 +526,13 @@ def _resolve(b: _Builder, model: m.Model, invalid: frozenset[tuple[str, str]]) -
         table = model.by_kind(kind)
         if name in table or (kind, name) in invalid:
             return  # an invalid declaration was already reported; do not cascade
-        b.error("REF001", f"{res.kind} '{res.name}' refers to unknown {kind} '{name}'"
-                f"{res.origin_note()}", res.loc(*path),
-                did_you_mean(name, table) or (f"declare a {kind} named '{name}'"), res)
+        b.error(
+            "REF001",
+            f"{res.kind} '{res.name}' refers to unknown {kind} '{name}'{res.origin_note()}",
+            res.loc(*path),
+            did_you_mean(name, table) or (f"declare a {kind} named '{name}'"),
+            res,
+        )
 
     for res in model.all_resources():
         if res.meta.owner is not None and res.meta.owner != b.default_owner:
@@ -403,10 +549,13 @@ def _resolve(b: _Builder, model: m.Model, invalid: frozenset[tuple[str, str]]) -
                 ref(obj, "Plant", p, *base, "plants", i)
             for i, g in enumerate(sor.field_groups):
                 if g not in obj.field_groups:
-                    b.error("REF001", f"BusinessObject '{obj.name}' refers to unknown field group "
-                            f"'{g}'", obj.loc(*base, "fieldGroups", i),
-                            did_you_mean(g, obj.field_groups) or "declare it under fieldGroups",
-                            obj)
+                    b.error(
+                        "REF001",
+                        f"BusinessObject '{obj.name}' refers to unknown field group '{g}'",
+                        obj.loc(*base, "fieldGroups", i),
+                        did_you_mean(g, obj.field_groups) or "declare it under fieldGroups",
+                        obj,
+                    )
     for flow in model.flows.values():
         ref(flow, "BusinessObject", flow.object.name, "spec", "object")
         ref(flow, "System", flow.source, "spec", "source")
@@ -428,14 +577,22 @@ def _resolve(b: _Builder, model: m.Model, invalid: frozenset[tuple[str, str]]) -
         ref(pol, "Plant", pol.principal.plant, "spec", "principal", "plant")
         ref(pol, "System", pol.target, "spec", "target")
         ref(pol, "System", pol.via, "spec", "via")
-        for g in pol.grants:
-            ref(pol, "BusinessObject", g.object, "spec", "grants", g.index, "object")
+        for grant in pol.grants:
+            ref(pol, "BusinessObject", grant.object, "spec", "grants", grant.index, "object")
     for wf in model.workflows.values():
         for st in wf.steps:
             ref(wf, "Flow", st.flow, "spec", "steps", st.index, "flow")
             if st.compensation:
-                ref(wf, "Flow", st.compensation.flow, "spec", "steps", st.index,
-                    "compensation", "flow")
+                ref(
+                    wf,
+                    "Flow",
+                    st.compensation.flow,
+                    "spec",
+                    "steps",
+                    st.index,
+                    "compensation",
+                    "flow",
+                )
     for w in model.waivers.values():
         if w.target.kind in _FACTORIES:
             ref(w, w.target.kind, w.target.name, "spec", "target", "name")

@@ -124,8 +124,7 @@ def check_document(doc: RawDocument) -> tuple[str | None, list[Diagnostic]]:
             Diagnostic(
                 "SCH004",
                 Severity.ERROR,
-                "a spec document must be a mapping with apiVersion, kind, metadata and spec"
-                + note,
+                "a spec document must be a mapping with apiVersion, kind, metadata and spec" + note,
                 doc.span(doc.pos),
                 "start the document with `apiVersion: mfgint/v1` and `kind: ...`",
             )
@@ -167,13 +166,17 @@ def check_document(doc: RawDocument) -> tuple[str | None, list[Diagnostic]]:
         path = tuple(p for p in (fast.path or [])[1:] if isinstance(p, (str, int)))
         res = resource_of(doc)
         value = fast.value if isinstance(fast.value, (str, int, float, bool)) else None
-        diags.append(Diagnostic(
-            "SCH001", Severity.ERROR,
-            f"{kind} '{res.name if res else '?'}': {_path_text(path)} value {value!r} is not "
-            "allowed here" + note,
-            doc.span(locate(data, path)), "remove trailing newlines or unusual characters",
-            resource=res,
-        ))
+        diags.append(
+            Diagnostic(
+                "SCH001",
+                Severity.ERROR,
+                f"{kind} '{res.name if res else '?'}': {_path_text(path)} value {value!r} is not "
+                "allowed here" + note,
+                doc.span(locate(data, path)),
+                "remove trailing newlines or unusual characters",
+                resource=res,
+            )
+        )
     return None, diags
 
 
@@ -215,13 +218,18 @@ def _diagnose(doc: RawDocument, kind: str, error: ValidationError, note: str) ->
                 f"allowed fields here: {', '.join(sorted(allowed))}" if allowed else None
             )
             out.append(
-                diag("SCH002", f"{who}: unknown field '{key}' in {where}", (*path, key), hint,
-                     key=True)
+                diag(
+                    "SCH002",
+                    f"{who}: unknown field '{key}' in {where}",
+                    (*path, key),
+                    hint,
+                    key=True,
+                )
             )
         return out
     if validator == "required" and isinstance(value, dict):
         out = []
-        for req in error.validator_value:
+        for req in _as_list(error.validator_value):
             if req in value:
                 continue
             prop = schema.get("properties", {}).get(req, {})
@@ -231,8 +239,13 @@ def _diagnose(doc: RawDocument, kind: str, error: ValidationError, note: str) ->
             elif isinstance(prop, dict) and prop.get("description"):
                 hint += f" — {prop['description']}"
             out.append(
-                diag("SCH003", f"{who}: {where} is missing required field '{req}'", path, hint,
-                     key=True)
+                diag(
+                    "SCH003",
+                    f"{who}: {where} is missing required field '{req}'",
+                    path,
+                    hint,
+                    key=True,
+                )
             )
         return out
     if validator == "type":
@@ -243,11 +256,11 @@ def _diagnose(doc: RawDocument, kind: str, error: ValidationError, note: str) ->
             text = doc.source.snippet(locate(data, path))
             return [diag("YML003", _trap_message(who, where, text, value), path, _quote(text))]
         got = TYPE_NAMES.get(type(value), "mapping" if isinstance(value, dict) else "list")
-        exp = expected if isinstance(expected, str) else " or ".join(expected)
+        exp = expected if isinstance(expected, str) else " or ".join(_as_list(expected))
         hint = "write a value or remove the key" if value is None else None
         return [diag("SCH001", f"{who}: {where} must be {_article(exp)}, not {got}", path, hint)]
     if validator == "enum":
-        options = [str(v) for v in error.validator_value]
+        options = [str(v) for v in _as_list(error.validator_value)]
         hint = did_you_mean(str(value), options) or f"use one of: {', '.join(options)}"
         if isinstance(value, bool):
             text = doc.source.snippet(locate(data, path))
@@ -287,8 +300,7 @@ def _diagnose(doc: RawDocument, kind: str, error: ValidationError, note: str) ->
         return [
             diag(
                 "SCH001",
-                f"{who}: {where} does not fit the allowed shapes"
-                + (f": {desc}" if desc else ""),
+                f"{who}: {where} does not fit the allowed shapes" + (f": {desc}" if desc else ""),
                 path,
                 None,
             )
@@ -300,7 +312,12 @@ def _diagnose(doc: RawDocument, kind: str, error: ValidationError, note: str) ->
 def _deepest(errors: list[ValidationError]) -> ValidationError | None:
     if not errors:
         return None
-    return best_match(errors)
+    found: ValidationError | None = best_match(errors)
+    return found
+
+
+def _as_list(value: object) -> list[Any]:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def _article(word: str) -> str:

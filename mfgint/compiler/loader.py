@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,7 @@ class _Resolver(Resolver):
                 return "tag:yaml.org,2002:str"
             tag = _PLAIN_TAGS.get(value)
             if tag is None:
-                tag = super().resolve(kind, value, implicit)
+                tag = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
                 if len(_PLAIN_TAGS) < _PLAIN_CACHE_LIMIT:
                     _PLAIN_TAGS[value] = tag
             return tag
@@ -132,10 +132,14 @@ class _Builder:
             tag = node.tag
             if tag == STR_TAG:
                 return node.value
-            return self.scalar(node, tag)
+            return self.scalar(node, tag)  # type: ignore[arg-type]
         if depth > MAX_DEPTH:
-            raise _Refused("YML006", f"nesting is deeper than {MAX_DEPTH} levels", node,
-                           "flatten the structure: specs never need this depth")
+            raise _Refused(
+                "YML006",
+                f"nesting is deeper than {MAX_DEPTH} levels",
+                node,
+                "flatten the structure: specs never need this depth",
+            )
         if self.share:
             key = id(node)
             if key in self.memo:
@@ -143,11 +147,11 @@ class _Builder:
         if cls is MappingNode:
             if node.tag != "tag:yaml.org,2002:map":
                 raise _refused_tag(node)
-            result: Any = self.mapping(node, depth)
+            result: Any = self.mapping(node, depth)  # type: ignore[arg-type]
         elif cls is SequenceNode:
             if node.tag != "tag:yaml.org,2002:seq":
                 raise _refused_tag(node)
-            result = self.sequence(node, depth)
+            result = self.sequence(node, depth)  # type: ignore[arg-type]
         else:  # pragma: no cover - composer yields only these three node classes
             raise _refused_tag(node)
         if self.share:
@@ -158,8 +162,12 @@ class _Builder:
         """Non-string scalars: int, float, bool, null; anything else is refused."""
         if tag == "tag:yaml.org,2002:int":
             if len(node.value) > MAX_INT_DIGITS:
-                raise _Refused("YML010", f"number with {len(node.value)} characters is out of "
-                               "range", node, "use a realistic number, or quote an identifier")
+                raise _Refused(
+                    "YML010",
+                    f"number with {len(node.value)} characters is out of range",
+                    node,
+                    "use a realistic number, or quote an identifier",
+                )
             return _SCALARS.construct_yaml_int(node)
         if tag == "tag:yaml.org,2002:bool":
             return _BOOLS[node.value.lower()]
@@ -192,13 +200,24 @@ class _Builder:
             if key_node.tag != STR_TAG and not key_node.style:
                 kind = _trap_kind(key_node.tag)
                 if kind:
-                    self.issues.append(LoadIssue(
-                        "YML003", f"key {key!r} is read by YAML 1.1 as a {kind}, not as text",
-                        kp, f'quote it: "{key}"'))
+                    self.issues.append(
+                        LoadIssue(
+                            "YML003",
+                            f"key {key!r} is read by YAML 1.1 as a {kind}, not as text",
+                            kp,
+                            f'quote it: "{key}"',
+                        )
+                    )
             if key in data:
-                self.issues.append(LoadIssue(
-                    "YML002", f"duplicate key {key!r}: YAML keeps only one of them", kp,
-                    "remove or rename one of the two keys", ((kpos[key], "first defined here"),)))
+                self.issues.append(
+                    LoadIssue(
+                        "YML002",
+                        f"duplicate key {key!r}: YAML keeps only one of them",
+                        kp,
+                        "remove or rename one of the two keys",
+                        ((kpos[key], "first defined here"),),
+                    )
+                )
                 continue
             s, e = value_node.start_mark, value_node.end_mark
             kpos[key] = kp
@@ -220,11 +239,15 @@ class _Builder:
 
 
 def _refused_tag(node: Node) -> _Refused:
-    return _Refused("YML004", f"tag {node.tag!r} is not allowed in mfgint specs", node,
-                    "remove the tag: specs hold plain YAML data only")
+    return _Refused(
+        "YML004",
+        f"tag {node.tag!r} is not allowed in mfgint specs",
+        node,
+        "remove the tag: specs hold plain YAML data only",
+    )
 
 
-class _Loader(_Parser, _Resolver):  # type: ignore[misc,valid-type]
+class _Loader(_Parser, _Resolver):
     """libyaml parser and composer with the date-free resolver."""
 
     def __init__(self, stream: str) -> None:
@@ -322,8 +345,12 @@ def read_source(path: Path, shown: str) -> tuple[SourceFile | None, list[Diagnos
     for bom, name in _UTF16_32_BOMS:
         if data.startswith(bom):
             return None, [
-                _file_diag(shown, "YML007", f"file is encoded as {name}, not UTF-8",
-                           "save the file as UTF-8")
+                _file_diag(
+                    shown,
+                    "YML007",
+                    f"file is encoded as {name}, not UTF-8",
+                    "save the file as UTF-8",
+                )
             ]
     if b"\x00" in data:
         return None, [
@@ -357,13 +384,15 @@ def _max_depth_by_events(text: str) -> tuple[int, Pos]:
     where: Pos = (0, 0, 0, 0)
     start_events = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
     end_events = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-    for event in yaml.parse(text, Loader=yaml.CSafeLoader if yaml.__with_libyaml__ else None):
+    loader_cls = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+    for event in yaml.parse(text, Loader=loader_cls):
         if isinstance(event, start_events):
             depth += 1
             if depth > deepest:
                 deepest = depth
                 m = event.start_mark
-                where = (m.line, m.column, m.line, m.column + 1)
+                if m is not None:
+                    where = (m.line, m.column, m.line, m.column + 1)
                 if deepest > MAX_DEPTH:
                     break
         elif isinstance(event, end_events):
@@ -435,15 +464,25 @@ def parse_source(source: SourceFile) -> tuple[list[RawDocument], list[Diagnostic
             if may_alias:
                 problem = _alias_problem(node)
                 if problem is not None:
-                    return docs, [*diags, Diagnostic(
-                        "YML005", Severity.ERROR, problem, to_span(path, _pos(node)),
-                        "use fewer, flatter aliases")]
+                    return docs, [
+                        *diags,
+                        Diagnostic(
+                            "YML005",
+                            Severity.ERROR,
+                            problem,
+                            to_span(path, _pos(node)),
+                            "use fewer, flatter aliases",
+                        ),
+                    ]
             builder = _Builder(may_alias)
             try:
                 data = builder.build(node)
             except _Refused as exc:
-                diags.append(Diagnostic(exc.code, Severity.ERROR, exc.message,
-                                        to_span(path, exc.pos), exc.hint))
+                diags.append(
+                    Diagnostic(
+                        exc.code, Severity.ERROR, exc.message, to_span(path, exc.pos), exc.hint
+                    )
+                )
                 index += 1
                 continue
             for issue in builder.issues:
@@ -472,8 +511,10 @@ def parse_source(source: SourceFile) -> tuple[list[RawDocument], list[Diagnostic
 def _alias_problem(node: Node) -> str | None:
     try:
         if _expanded_size(node) > MAX_EXPANDED_NODES:
-            return (f"aliases expand to more than {MAX_EXPANDED_NODES} nodes (an alias bomb); "
-                    "the document is not read")
+            return (
+                f"aliases expand to more than {MAX_EXPANDED_NODES} nodes (an alias bomb); "
+                "the document is not read"
+            )
     except _RecursiveAlias:
         return "recursive alias: a node contains an alias to itself"
     except RecursionError:
@@ -481,9 +522,7 @@ def _alias_problem(node: Node) -> str | None:
     return None
 
 
-def _yaml_error(
-    path: str, exc: yaml.YAMLError, code: str = "YML001", text: str = ""
-) -> Diagnostic:
+def _yaml_error(path: str, exc: yaml.YAMLError, code: str = "YML001", text: str = "") -> Diagnostic:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     pos: Pos = (mark.line, mark.column, mark.line, mark.column + 1) if mark else (0, 0, 0, 1)
     problem = getattr(exc, "problem", None) or str(exc)
@@ -548,9 +587,7 @@ def discover(
                 except OSError:
                     real = str(file)
                 if not os.path.exists(real):
-                    diags.append(
-                        _file_diag(display_path(file), "YML009", "broken symbolic link")
-                    )
+                    diags.append(_file_diag(display_path(file), "YML009", "broken symbolic link"))
                     continue
                 found.setdefault(real, (file, display_path(file)))
     return sorted(found.values(), key=lambda item: item[1]), diags
@@ -592,12 +629,18 @@ def glob_to_regex(pattern: str) -> str:
     return "".join(out)
 
 
-def load(files: list[tuple[Path, str]]) -> LoadResult:
+ProgressFn = Callable[[str, int, int], None]
+
+
+def load(files: list[tuple[Path, str]], progress: ProgressFn | None = None) -> LoadResult:
     """Read and parse the given files; a bad file yields diagnostics and the run goes on."""
     sources: list[SourceFile] = []
     documents: list[RawDocument] = []
     diags: list[Diagnostic] = []
-    for path, shown in files:
+    total = len(files)
+    for done, (path, shown) in enumerate(files):
+        if progress is not None:
+            progress("reading specs", done, total)
         source, read_diags = read_source(path, shown)
         diags.extend(read_diags)
         if source is None:

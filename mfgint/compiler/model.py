@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -44,16 +45,22 @@ class ObjectRef:
     major: int
     minor: int | None = None
 
-    @classmethod
-    def parse(cls, text: str) -> ObjectRef:
+    @staticmethod
+    def parse(text: str) -> ObjectRef:
         """Parse ``NAME@MAJOR[.MINOR]`` (the schema has checked the shape)."""
-        name, _, version = text.partition("@")
-        major, _, minor = version.partition(".")
-        return cls(name, int(major), int(minor) if minor else None)
+        return _parse_ref(text)
 
     def __str__(self) -> str:
         minor = f".{self.minor}" if self.minor is not None else ""
         return f"{self.name}@{self.major}{minor}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_ref(text: str) -> ObjectRef:
+    # References repeat across thousands of flows; ObjectRef is immutable, so share it.
+    name, _, version = text.partition("@")
+    major, _, minor = version.partition(".")
+    return ObjectRef(name, int(major), int(minor) if minor else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,7 +275,9 @@ class BusinessObject(Resource):
 
     def sor_for(self, plant: str | None) -> list[SystemOfRecord]:
         """Systems of record whose scope covers ``plant`` (None = any)."""
-        return [s for s in self.system_of_record if not s.plants or plant is None or plant in s.plants]
+        return [
+            s for s in self.system_of_record if not s.plants or plant is None or plant in s.plants
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -543,6 +552,10 @@ class Model:
 
     def by_kind(self, kind: str) -> Mapping[str, Resource]:
         """Resources of one kind."""
+        return self._kind_table[kind]
+
+    @functools.cached_property
+    def _kind_table(self) -> dict[str, Mapping[str, Resource]]:
         return {
             "Team": self.teams,
             "Plant": self.plants,
@@ -554,7 +567,7 @@ class Model:
             "Workflow": self.workflows,
             "Blueprint": self.blueprints,
             "Waiver": self.waivers,
-        }[kind]
+        }
 
     def all_resources(self) -> list[Resource]:
         """Every resource, kind by kind in a stable order."""

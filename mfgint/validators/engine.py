@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mfgint.compiler.loader import _glob_match
-from mfgint.compiler.model import Model
+from mfgint.compiler.model import Model, Waiver
 from mfgint.config import Config, ConfigError
 from mfgint.diagnostics import Diagnostic, Related, Severity, Suppression, sort_diagnostics
 from mfgint.validators.registry import Registry, Rule, RuleContext
@@ -58,8 +58,10 @@ def validate_selectors(registry: Registry, items: Iterable[str]) -> None:
     """Refuse --select/--ignore entries that match no rule (exit 2)."""
     for item in items:
         if not any(_matches(r, item) for r in registry):
-            raise ConfigError(f"--select/--ignore entry {item!r} matches no rule code or family",
-                              hint="see `mfgint rules` for codes and families")
+            raise ConfigError(
+                f"--select/--ignore entry {item!r} matches no rule code or family",
+                hint="see `mfgint rules` for codes and families",
+            )
 
 
 def _severity_for(
@@ -104,10 +106,12 @@ def run_rules(
         ctx = RuleContext(model, rule, config.options.get(rule.code, {}), today, graph)  # type: ignore[arg-type]
         try:
             out.extend(rule.check(ctx))
-        except Exception as exc:  # noqa: BLE001 - one broken rule must not stop the run
+        except Exception as exc:
             where = traceback.extract_tb(exc.__traceback__)[-1]
-            raise RuleCrash(f"rule {rule.code} ({rule.name}) failed: {exc!r} at "
-                            f"{Path(where.filename).name}:{where.lineno}") from exc
+            raise RuleCrash(
+                f"rule {rule.code} ({rule.name}) failed: {exc!r} at "
+                f"{Path(where.filename).name}:{where.lineno}"
+            ) from exc
     return out
 
 
@@ -161,12 +165,15 @@ def _relative(file: str, root: Path) -> str:
 
 
 def _apply_waivers(
-    diags: list[Diagnostic], model: Model, registry: Registry, selection: Selection,
+    diags: list[Diagnostic],
+    model: Model,
+    registry: Registry,
+    selection: Selection,
     today: dt.date,
 ) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     used: set[str] = set()
-    active = {}
+    active: dict[tuple[str, str, str], Waiver] = {}
     extra: list[Diagnostic] = []
     wvr001 = registry.get("WVR001")
     wvr002 = registry.get("WVR002")
@@ -174,42 +181,59 @@ def _apply_waivers(
         expired = w.expires is not None and w.expires < today
         if expired:
             if wvr001 is not None and selection.enabled(wvr001):
-                extra.append(Diagnostic(
-                    "WVR001", wvr001.severity,
-                    f"Waiver '{w.name}' for {w.rule} on {w.target.kind}/{w.target.name} expired "
-                    f"on {w.expires_text}; it no longer waives anything",
-                    w.loc("spec", "expires"),
-                    "renew it with a new approval and expiry date, or fix the finding and "
-                    "remove the waiver",
-                    resource=w.ref, anchor="spec/expires",
-                ))
+                extra.append(
+                    Diagnostic(
+                        "WVR001",
+                        wvr001.severity,
+                        f"Waiver '{w.name}' for {w.rule} on {w.target.kind}/{w.target.name} "
+                        f"expired on {w.expires_text}; it no longer waives anything",
+                        w.loc("spec", "expires"),
+                        "renew it with a new approval and expiry date, or fix the finding and "
+                        "remove the waiver",
+                        resource=w.ref,
+                        anchor="spec/expires",
+                    )
+                )
             continue
         active[(w.rule, w.target.kind, w.target.name)] = w
     for d in diags:
         r = d.resource
-        w = active.get((d.code, r.kind, r.name)) if r else None
-        if w is None:
+        hit = active.get((d.code, r.kind, r.name)) if r else None
+        if hit is None:
             out.append(d)
             continue
-        used.add(w.name)
-        out.append(replace(d, suppression=Suppression(
-            w.name, w.reason, w.approver, w.expires_text, w.span)))
+        used.add(hit.name)
+        out.append(
+            replace(
+                d,
+                suppression=Suppression(
+                    hit.name, hit.reason, hit.approver, hit.expires_text, hit.span
+                ),
+            )
+        )
     for w in active.values():
         if w.name in used or wvr002 is None or not selection.enabled(wvr002):
             continue
         rule = registry.get(w.rule)
         if rule is not None and not selection.enabled(rule):
             continue  # the rule did not run, so the waiver cannot be judged stale
-        why = ("no rule has this code" if rule is None
-               else f"{w.rule} reports nothing on {w.target.kind}/{w.target.name}")
-        extra.append(Diagnostic(
-            "WVR002", wvr002.severity,
-            f"Waiver '{w.name}' is stale: {why}",
-            w.loc("spec", "rule"),
-            "remove the waiver, or correct its rule code or target",
-            related=(Related(w.loc("spec", "target"), "waiver target"),),
-            resource=w.ref, anchor="spec/rule",
-        ))
+        why = (
+            "no rule has this code"
+            if rule is None
+            else f"{w.rule} reports nothing on {w.target.kind}/{w.target.name}"
+        )
+        extra.append(
+            Diagnostic(
+                "WVR002",
+                wvr002.severity,
+                f"Waiver '{w.name}' is stale: {why}",
+                w.loc("spec", "rule"),
+                "remove the waiver, or correct its rule code or target",
+                related=(Related(w.loc("spec", "target"), "waiver target"),),
+                resource=w.ref,
+                anchor="spec/rule",
+            )
+        )
     return out + extra
 
 
@@ -218,12 +242,15 @@ def read_baseline(path: Path) -> set[str]:
     try:
         data = json.loads(path.read_text("utf-8"))
         if data.get("version") != BASELINE_VERSION:
-            raise ConfigError(f"{path}: baseline version {data.get('version')!r} is not "
-                              f"{BASELINE_VERSION}", hint="write it again with --write-baseline")
+            raise ConfigError(
+                f"{path}: baseline version {data.get('version')!r} is not {BASELINE_VERSION}",
+                hint="write it again with --write-baseline",
+            )
         return {f["fingerprint"] for f in data["findings"]}
     except FileNotFoundError:
-        raise ConfigError(f"baseline file {path} does not exist",
-                          hint="create it with --write-baseline FILE") from None
+        raise ConfigError(
+            f"baseline file {path} does not exist", hint="create it with --write-baseline FILE"
+        ) from None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"baseline file {path} is not a mfgint baseline: {exc}") from None
 
@@ -231,9 +258,15 @@ def read_baseline(path: Path) -> set[str]:
 def baseline_document(diags: Iterable[Diagnostic]) -> str:
     """The JSON a baseline file holds: fingerprints with enough context to review them."""
     findings = [
-        {"fingerprint": d.fingerprint(), "code": d.code, "file": d.span.file,
-         "resource": str(d.resource) if d.resource else None, "message": d.message}
-        for d in diags if not d.waived
+        {
+            "fingerprint": d.fingerprint(),
+            "code": d.code,
+            "file": d.span.file,
+            "resource": str(d.resource) if d.resource else None,
+            "message": d.message,
+        }
+        for d in diags
+        if not d.waived
     ]
     findings.sort(key=lambda f: (f["file"], f["code"], f["fingerprint"]))
     return json.dumps({"version": BASELINE_VERSION, "findings": findings}, indent=2) + "\n"

@@ -63,8 +63,18 @@ class Family:
         """Decorator registering a check function as a rule of this family."""
 
         def register(fn: CheckFn) -> CheckFn:
-            self.add(Rule(code, name, self.name, severity, summary, explanation.strip(),
-                          dict(options or {}), fn))
+            self.add(
+                Rule(
+                    code,
+                    name,
+                    self.name,
+                    severity,
+                    summary,
+                    explanation.strip(),
+                    dict(options or {}),
+                    fn,
+                )
+            )
             return fn
 
         return register
@@ -98,8 +108,9 @@ class Registry:
                 if rule.code in self.rules:
                     raise RegistryError(f"rule code {rule.code} is registered twice")
                 if rule.name in names:
-                    raise RegistryError(f"rule name {rule.name!r} used by {names[rule.name]} "
-                                        f"and {rule.code}")
+                    raise RegistryError(
+                        f"rule name {rule.name!r} used by {names[rule.name]} and {rule.code}"
+                    )
                 names[rule.name] = rule.code
                 self.rules[rule.code] = rule
         self.rules = dict(sorted(self.rules.items()))
@@ -134,8 +145,9 @@ def load_families() -> list[Family]:
             items = [items]
         for item in items:
             if not isinstance(item, Family):
-                raise RegistryError(f"entry point {ep.name!r} gave {type(item).__name__}, "
-                                    "not a Family")
+                raise RegistryError(
+                    f"entry point {ep.name!r} gave {type(item).__name__}, not a Family"
+                )
             families.append(item)
     return families
 
@@ -183,10 +195,9 @@ class RuleContext:
         key: bool = False,
     ) -> Diagnostic:
         """A finding of this rule on ``res`` at ``path`` (the resource's name when empty)."""
+        span = res.span
         if path:
             span = res.key_loc(*path) if key else res.loc(*path)
-        else:
-            span = res.span
         return Diagnostic(
             code=self.rule.code,
             severity=severity or self.rule.severity,

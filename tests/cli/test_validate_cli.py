@@ -52,9 +52,7 @@ def test_every_finding_has_file_line_col() -> None:
         assert d["file"] and d["line"] >= 1 and d["column"] >= 1, d
 
 
-@pytest.mark.parametrize(
-    ("fail_on", "expected"), [("error", 1), ("never", 0)]
-)
+@pytest.mark.parametrize(("fail_on", "expected"), [("error", 1), ("never", 0)])
 def test_fail_on(fail_on: str, expected: int) -> None:
     code, _, _ = run_cli("validate", str(BROKEN), "--fail-on", fail_on)
     assert code == expected
@@ -122,13 +120,21 @@ def test_subprocess_of_the_installed_module() -> None:
     env = {**os.environ, "NO_COLOR": "1", "MFGINT_TODAY": TODAY}
     proc = subprocess.run(
         [sys.executable, "-m", "mfgint", "validate", str(EXAMPLES)],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "\x1b[" not in proc.stdout, "no colour when piped"
     proc = subprocess.run(
         [sys.executable, "-m", "mfgint", "validate", str(BROKEN), "--format", "github"],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert proc.returncode == 1
     assert "::error file=" in proc.stdout and "Traceback" not in proc.stderr

@@ -21,7 +21,9 @@ spec: {type: erp, vendor: Odoo, version: "17.0", zone: it}
 """
 
 
-def compile_text(tmp_path: Path, *docs: str) -> tuple[object, list[tuple[str, str, str, str | None]]]:
+def compile_text(
+    tmp_path: Path, *docs: str
+) -> tuple[object, list[tuple[str, str, str, str | None]]]:
     text = "\n---\n".join(textwrap.dedent(d).strip("\n") for d in docs) + "\n"
     (tmp_path / "specs.yaml").write_text(text, encoding="utf-8")
     compiled = compile_specs([tmp_path])
@@ -40,14 +42,14 @@ def test_unknown_field_gets_did_you_mean(tmp_path: Path) -> None:
 
 def test_missing_required_names_the_choices(tmp_path: Path) -> None:
     _, diags = compile_text(tmp_path, TEAM, ODOO.replace("type: erp, ", ""))
-    (code, where, message, hint), = diags
+    ((code, where, message, hint),) = diags
     assert code == "SCH003" and "type" in message and where == "9:1"
     assert hint is not None and "erp" in hint and "mes" in hint
 
 
 def test_version_float_trap_points_at_value(tmp_path: Path) -> None:
     _, diags = compile_text(tmp_path, TEAM, ODOO.replace('"17.0"', "17.10"))
-    (code, where, message, hint), = diags
+    ((code, where, message, hint),) = diags
     assert code == "YML003" and where == "9:42"
     assert "17.1" in message and hint == 'quote it: "17.10"'
 
@@ -87,7 +89,7 @@ def test_unknown_kind_and_api_version(tmp_path: Path) -> None:
 
 
 def test_unresolved_reference_and_duplicate_name(tmp_path: Path) -> None:
-    model, diags = compile_text(
+    _, diags = compile_text(
         tmp_path, TEAM, ODOO.replace("owner: team-erp", "owner: team-epr"), TEAM
     )
     codes = sorted((d[0], d[1]) for d in diags)
@@ -150,7 +152,7 @@ def test_blueprint_expands_per_plant(tmp_path: Path) -> None:
 def test_blueprint_errors_name_the_plant(tmp_path: Path) -> None:
     broken = BLUEPRINT.replace("zone: ot", "zone: ott")
     _, diags = compile_text(tmp_path, TEAM, broken, plant("lyon"))
-    (code, where, message, _), = diags
+    ((code, where, message, _),) = diags
     assert code == "SCH001" and where == "19:15"
     assert "(plant lyon, from blueprint standard-plant)" in message
 

@@ -31,17 +31,19 @@ CORPUS: dict[str, tuple[Callable[[Path], None], bool]] = {
     "bomb.yaml": (lambda p: p.write_text(_bomb()), True),
     "recursive.yaml": (lambda p: p.write_text("a: &a\n  b: *a\n"), True),
     "deep-flow.yaml": (lambda p: p.write_text("[" * 200_000 + "]" * 200_000), True),
-    "deep-block.yaml": (lambda p: p.write_text("".join(" " * i + "- \n" for i in range(5000))), True),
+    "deep-block.yaml": (
+        lambda p: p.write_text("".join(" " * i + "- \n" for i in range(5000))),
+        True,
+    ),
     "python-tag.yaml": (
-        lambda p: p.write_text("!!python/object/apply:os.system ['touch /tmp/pwned']\n"), True
+        lambda p: p.write_text("!!python/object/apply:os.system ['touch /tmp/pwned']\n"),
+        True,
     ),
     "custom-tag.yaml": (lambda p: p.write_text("kind: !Ref Team\n"), True),
     "huge-int.yaml": (lambda p: p.write_text("a: " + "7" * 100_000 + "\n"), True),
     "huge-file.yaml": (lambda p: p.write_bytes(b"# x\n" * (6 * 1024 * 1024)), True),
     "long-line.yaml": (lambda p: p.write_text("a: " + "x" * 2_000_000 + "\n"), True),
-    "path-name.yaml": (
-        lambda p: p.write_text(TEAM.replace("team-a", "../../etc/passwd")), True
-    ),
+    "path-name.yaml": (lambda p: p.write_text(TEAM.replace("team-a", "../../etc/passwd")), True),
     "slash-name.yaml": (lambda p: p.write_text(TEAM.replace("team-a", "a/b\\\\c")), True),
     "scalar-doc.yaml": (lambda p: p.write_text("just a string\n---\n42\n---\n- a\n"), True),
     "null-docs.yaml": (lambda p: p.write_text("---\n---\n...\n"), False),
@@ -50,11 +52,15 @@ CORPUS: dict[str, tuple[Callable[[Path], None], bool]] = {
     "complex-key.yaml": (lambda p: p.write_text("? [a, b]\n: c\n"), True),
     "dup-keys.yaml": (lambda p: p.write_text(TEAM + "kind: Flow\n"), True),
     "nan.yaml": (lambda p: p.write_text(TEAM.replace("spec: {", "spec: {onCall: .nan, ")), True),
-    "crlf.yaml": (lambda p: p.write_bytes(TEAM.replace("team-a", "team-c").encode().replace(b"\n", b"\r\n")), False),
+    "crlf.yaml": (
+        lambda p: p.write_bytes(TEAM.replace("team-a", "team-c").encode().replace(b"\n", b"\r\n")),
+        False,
+    ),
     "secret.yaml": (
         lambda p: p.write_text(
             TEAM.replace("team-a", "team-s").replace(
-                "spec: {", "spec: {chat: 'xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx', "
+                "spec: {",
+                "spec: {chat: 'xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx', ",
             )
         ),
         False,
@@ -66,7 +72,7 @@ CORPUS: dict[str, tuple[Callable[[Path], None], bool]] = {
 
 
 def _limit_memory() -> None:
-    limit = 2 * 1024 ** 3
+    limit = 2 * 1024**3
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
@@ -87,7 +93,11 @@ def report(corpus: Path) -> tuple[int, dict[str, object], str]:
     env = {**os.environ, "NO_COLOR": "1", "MFGINT_TODAY": "2026-11-28"}
     proc = subprocess.run(
         [sys.executable, "-m", "mfgint", "validate", str(corpus), "--format", "json"],
-        capture_output=True, text=True, env=env, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
         preexec_fn=_limit_memory,
     )
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
@@ -112,7 +122,9 @@ def test_good_file_still_checked(report: tuple[int, dict[str, object], str]) -> 
     assert all(d["code"] != "YML001" for d in ok)  # type: ignore[index]
 
 
-def test_symlink_loop_and_dangling_link_reported(report: tuple[int, dict[str, object], str]) -> None:
+def test_symlink_loop_and_dangling_link_reported(
+    report: tuple[int, dict[str, object], str],
+) -> None:
     _, data, _ = report
     messages = [d["message"] for d in data["diagnostics"] if d["code"] == "YML009"]  # type: ignore[index,union-attr]
     assert any("loop" in m for m in messages) and any("broken" in m for m in messages)

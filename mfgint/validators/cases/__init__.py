@@ -54,7 +54,9 @@ def cases_for(code: str) -> tuple[Case, ...]:
                 rule=data["rule"],
                 name=item["name"],
                 specs=item["specs"],
-                expect=tuple(Expectation(e["code"], int(e["line"])) for e in item.get("expect") or []),
+                expect=tuple(
+                    Expectation(e["code"], int(e["line"])) for e in item.get("expect") or []
+                ),
                 example=item.get("example"),
                 base=bool(item.get("base", True)),
                 options=dict(item.get("options") or {}),
