@@ -67,7 +67,7 @@ def find_config(paths: list[Path]) -> Path | None:
 
 
 def _severity_map(
-    raw: Mapping[str, Any], data: Any, path: tuple[str | int, ...], shown: str
+    raw: Mapping[str, Any], tree: Any, path: tuple[str | int, ...], shown: str
 ) -> dict[str, Severity | None]:
     out: dict[str, Severity | None] = {}
     for key, value in raw.items():
@@ -78,7 +78,7 @@ def _severity_map(
         try:
             out[key] = Severity.parse(text)
         except ValueError:
-            line, col, _, _ = key_pos(data, (*path, key))
+            line, col, _, _ = key_pos(tree, (*path, key))
             raise ConfigError(
                 f"severity for {key} must be error, warning, info or off, not {value!r}",
                 Span(shown, line + 1, col + 1),
@@ -114,7 +114,7 @@ def load_config(config_path: Path | None, root: Path) -> Config:
             message = f"unknown setting {'.'.join(map(str, path))!r} in mfgint.yaml"
         else:
             message = f"invalid setting {'.'.join(map(str, path)) or 'mfgint.yaml'}: {err.message}"
-        line, col, _, _ = key_pos(data, path)
+        line, col, _, _ = key_pos(docs[0].tree, path)
         raise ConfigError(
             message,
             Span(shown, line + 1, col + 1),
@@ -127,7 +127,9 @@ def load_config(config_path: Path | None, root: Path) -> Config:
     overrides = tuple(
         Override(
             tuple(o.get("files") or ()),
-            _severity_map(o.get("severity") or {}, data, ("overrides", i, "severity"), shown),
+            _severity_map(
+                o.get("severity") or {}, docs[0].tree, ("overrides", i, "severity"), shown
+            ),
         )
         for i, o in enumerate(data.get("overrides") or [])
     )
@@ -139,7 +141,9 @@ def load_config(config_path: Path | None, root: Path) -> Config:
         default_owner=defaults.get("owner"),
         select=tuple(rules.get("select") or ()),
         ignore=tuple(rules.get("ignore") or ()),
-        severity=_severity_map(rules.get("severity") or {}, data, ("rules", "severity"), shown),
+        severity=_severity_map(
+            rules.get("severity") or {}, docs[0].tree, ("rules", "severity"), shown
+        ),
         options={k: dict(v) for k, v in (rules.get("options") or {}).items()},
         overrides=overrides,
         templates=(folder / targets["templates"]) if targets.get("templates") else None,

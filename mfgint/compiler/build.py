@@ -482,6 +482,9 @@ def build(
     tables: dict[str, dict[str, m.Resource]] = {k: {} for k in _FACTORIES}
     for kind, doc in docs:
         res = _FACTORIES[kind](b, doc)
+        object.__setattr__(res, "doc_index", doc.index)
+        if doc.prefix:
+            object.__setattr__(res, "doc_prefix", doc.prefix)
         table = tables[kind]
         first = table.get(res.name)
         if first is not None:
@@ -600,4 +603,4 @@ def _resolve(b: _Builder, model: m.Model, invalid: frozenset[tuple[str, str]]) -
 
 def span_of(doc: RawDocument, *path: str | int) -> Span:
     """Span of a path in a raw document."""
-    return doc.span(locate(doc.data, path))
+    return doc.span(locate(doc.tree, path))

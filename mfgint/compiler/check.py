@@ -14,7 +14,7 @@ import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
 from mfgint.compiler.loader import RawDocument
-from mfgint.compiler.source import YMap, key_pos, locate
+from mfgint.compiler.source import key_pos, locate
 from mfgint.diagnostics import Diagnostic, ResourceRef, Severity
 from mfgint.schemas import API_VERSION, KINDS, load_schema
 
@@ -119,7 +119,7 @@ def check_document(doc: RawDocument) -> tuple[str | None, list[Diagnostic]]:
     """The document's kind when it is structurally valid, plus its diagnostics."""
     data = doc.data
     note = origin_note(doc)
-    if not isinstance(data, YMap):
+    if not isinstance(data, dict):
         return None, [
             Diagnostic(
                 "SCH004",
@@ -131,7 +131,7 @@ def check_document(doc: RawDocument) -> tuple[str | None, list[Diagnostic]]:
         ]
     kind = data.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
-        where = doc.span(locate(data, ("kind",)) if "kind" in data else data.pos)
+        where = doc.span(locate(doc.tree, ("kind",)) if "kind" in data else doc.pos)
         hint = did_you_mean(str(kind), KINDS) if isinstance(kind, str) else None
         return None, [
             Diagnostic(
@@ -150,7 +150,7 @@ def check_document(doc: RawDocument) -> tuple[str | None, list[Diagnostic]]:
                 Severity.ERROR,
                 (f"unsupported apiVersion {got!r}" if got is not None else "missing apiVersion")
                 + note,
-                doc.span(locate(data, ("apiVersion",)) if "apiVersion" in data else data.pos),
+                doc.span(locate(doc.tree, ("apiVersion",)) if "apiVersion" in data else doc.pos),
                 f"use `apiVersion: {API_VERSION}`",
             )
         ]
@@ -172,7 +172,7 @@ def check_document(doc: RawDocument) -> tuple[str | None, list[Diagnostic]]:
                 Severity.ERROR,
                 f"{kind} '{res.name if res else '?'}': {_path_text(path)} value {value!r} is not "
                 "allowed here" + note,
-                doc.span(locate(data, path)),
+                doc.span(locate(doc.tree, path)),
                 "remove trailing newlines or unusual characters",
                 resource=res,
             )
@@ -196,7 +196,6 @@ def _diagnose(doc: RawDocument, kind: str, error: ValidationError, note: str) ->
     where = _path_text(path)
     res = resource_of(doc)
     who = f"{kind} '{res.name}'" if res else kind
-    data = doc.data
     validator = error.validator
     schema = error.schema if isinstance(error.schema, dict) else {}
     value = error.instance
@@ -204,7 +203,7 @@ def _diagnose(doc: RawDocument, kind: str, error: ValidationError, note: str) ->
     def diag(
         code: str, message: str, p: tuple[str | int, ...], hint: str | None, *, key: bool = False
     ) -> Diagnostic:
-        pos = key_pos(data, p) if key else locate(data, p)
+        pos = key_pos(doc.tree, p) if key else locate(doc.tree, p)
         return Diagnostic(code, Severity.ERROR, message + note, doc.span(pos), hint, resource=res)
 
     if validator == "additionalProperties" and isinstance(value, dict):
@@ -253,7 +252,7 @@ def _diagnose(doc: RawDocument, kind: str, error: ValidationError, note: str) ->
         if (expected == "string" or expected == ["string"]) and isinstance(
             value, (bool, int, float)
         ):
-            text = doc.source.snippet(locate(data, path))
+            text = doc.source.snippet(locate(doc.tree, path))
             return [diag("YML003", _trap_message(who, where, text, value), path, _quote(text))]
         got = TYPE_NAMES.get(type(value), "mapping" if isinstance(value, dict) else "list")
         exp = expected if isinstance(expected, str) else " or ".join(_as_list(expected))
@@ -263,7 +262,7 @@ def _diagnose(doc: RawDocument, kind: str, error: ValidationError, note: str) ->
         options = [str(v) for v in _as_list(error.validator_value)]
         hint = did_you_mean(str(value), options) or f"use one of: {', '.join(options)}"
         if isinstance(value, bool):
-            text = doc.source.snippet(locate(data, path))
+            text = doc.source.snippet(locate(doc.tree, path))
             return [diag("YML003", _trap_message(who, where, text, value), path, _quote(text))]
         return [diag("SCH001", f"{who}: {where} has unknown value {value!r}", path, hint)]
     if validator == "const":

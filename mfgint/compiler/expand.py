@@ -9,7 +9,7 @@ from typing import Any
 
 from mfgint.compiler.check import did_you_mean
 from mfgint.compiler.loader import RawDocument
-from mfgint.compiler.source import Pos, YMap, YSeq, locate
+from mfgint.compiler.source import Pos, Tree, key_pos, locate, subtree
 from mfgint.diagnostics import Diagnostic, Related, ResourceRef, Severity
 
 PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
@@ -43,7 +43,7 @@ def expand(valid: Iterable[tuple[str, RawDocument]]) -> ExpandResult:
         for i, use in enumerate(uses):
             bp_name = use["blueprint"]
             bp_doc = blueprints.get(bp_name)
-            where = plant_doc.span(locate(plant, ("spec", "blueprints", i, "blueprint")))
+            where = plant_doc.span(locate(plant_doc.tree, ("spec", "blueprints", i, "blueprint")))
             ref = ResourceRef("Plant", plant_name)
             if bp_doc is None:
                 diags.append(
@@ -66,7 +66,9 @@ def expand(valid: Iterable[tuple[str, RawDocument]]) -> ExpandResult:
                 variables[f"plant.{field_name}"] = plant["spec"].get(field_name, "")
             for j, resource in enumerate(bp_doc.data["spec"]["resources"]):
                 rkind = resource.get("kind") if isinstance(resource, dict) else None
-                rpos = locate(bp_doc.data, ("spec", "resources", j))
+                rpath = ("spec", "resources", j)
+                bp_tree = bp_doc.tree
+                rpos = locate(bp_tree, rpath)
                 if rkind in FORBIDDEN_IN_BLUEPRINT:
                     diags.append(
                         Diagnostic(
@@ -79,7 +81,7 @@ def expand(valid: Iterable[tuple[str, RawDocument]]) -> ExpandResult:
                     )
                     continue
                 problems: list[tuple[Pos, str]] = []
-                copy = _substitute(resource, variables, problems)
+                copy = _substitute(resource, locate_tree(bp_tree, rpath), variables, problems)
                 for pos, name in problems:
                     known = sorted(variables)
                     diags.append(
@@ -95,11 +97,15 @@ def expand(valid: Iterable[tuple[str, RawDocument]]) -> ExpandResult:
                     )
                 if problems:
                     continue
-                if isinstance(copy, YMap) and "apiVersion" not in copy:
-                    copy["apiVersion"] = "mfgint/v1"
-                    copy.vpos["apiVersion"] = copy.kpos["apiVersion"] = rpos
                 out.append(
-                    RawDocument(bp_doc.source, bp_doc.index, copy, (bp_name, plant_name), rpos)
+                    RawDocument(
+                        bp_doc.source,
+                        bp_doc.index,
+                        copy,
+                        (bp_name, plant_name),
+                        rpos,
+                        (*bp_doc.prefix, *rpath),
+                    )
                 )
     return ExpandResult(tuple(out), tuple(diags))
 
@@ -123,7 +129,7 @@ def _bind(
                     Severity.ERROR,
                     f"Plant '{plant_name}' passes unknown parameter '{key}' to Blueprint "
                     f"'{bp_name}'",
-                    plant_doc.span(given.kpos[key] if isinstance(given, YMap) else plant.pos),
+                    plant_doc.span(key_pos(plant_doc.tree, (*base, key))),
                     did_you_mean(key, declared) or f"declared: {', '.join(sorted(declared))}",
                     resource=ResourceRef("Plant", plant_name),
                 )
@@ -140,7 +146,7 @@ def _bind(
                     Severity.ERROR,
                     f"Plant '{plant_name}' does not set required parameter '{name}' of "
                     f"Blueprint '{bp_name}'",
-                    plant_doc.span(locate(plant, base if given else base[:-1])),
+                    plant_doc.span(locate(plant_doc.tree, base if given else base[:-1])),
                     f"add `{name}:` under parameters",
                     resource=ResourceRef("Plant", plant_name),
                 )
@@ -150,28 +156,42 @@ def _bind(
     return params, diags
 
 
-def _substitute(node: Any, variables: dict[str, Any], problems: list[tuple[Pos, str]]) -> Any:
-    """Deep copy of a blueprint resource with placeholders filled in; positions preserved."""
-    if isinstance(node, YMap):
-        out = YMap()
-        out.pos, out.kpos, out.vpos = node.pos, node.kpos, node.vpos
+def locate_tree(tree: Tree, path: tuple[str | int, ...]) -> Tree:
+    """The subtree at ``path``."""
+    return subtree(tree, path)
+
+
+def _substitute(
+    node: Any, tree: Tree, variables: dict[str, Any], problems: list[tuple[Pos, str]]
+) -> Any:
+    """Deep copy of a blueprint resource with placeholders filled in."""
+    if isinstance(node, dict):
+        entries = tree[1] if tree is not None and isinstance(tree[1], dict) else {}
+        out: dict[str, Any] = {}
         for key, value in node.items():
+            entry = entries.get(key)
             if isinstance(value, str) and "${" in value:
-                out[key] = _fill(value, variables, node.vpos.get(key, node.pos), problems)
+                pos = (entry[4], entry[5], entry[6], entry[7]) if entry else _tree_pos(tree)
+                out[key] = _fill(value, variables, pos, problems)
             else:
-                out[key] = _substitute(value, variables, problems)
+                out[key] = _substitute(value, entry[8] if entry else None, variables, problems)
         return out
-    if isinstance(node, YSeq):
-        seq = YSeq()
-        seq.pos, seq.ipos = node.pos, node.ipos
+    if isinstance(node, list):
+        items = tree[1] if tree is not None and isinstance(tree[1], list) else []
+        seq: list[Any] = []
         for i, value in enumerate(node):
+            item = items[i] if i < len(items) else None
             if isinstance(value, str) and "${" in value:
-                pos = node.ipos[i] if i < len(node.ipos) else node.pos
+                pos = (item[0], item[1], item[2], item[3]) if item else _tree_pos(tree)
                 seq.append(_fill(value, variables, pos, problems))
             else:
-                seq.append(_substitute(value, variables, problems))
+                seq.append(_substitute(value, item[4] if item else None, variables, problems))
         return seq
     return node
+
+
+def _tree_pos(tree: Tree) -> Pos:
+    return tree[0] if tree is not None else (0, 0, 0, 0)
 
 
 def _fill(text: str, variables: dict[str, Any], pos: Pos, problems: list[tuple[Pos, str]]) -> Any:

@@ -14,7 +14,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
-from mfgint.compiler.source import Pos, SourceFile, YMap, YSeq
+from mfgint.compiler.source import Pos, SourceFile, Tree, subtree
 from mfgint.diagnostics import Diagnostic, Related, Severity, Span
 
 try:
@@ -116,19 +116,24 @@ MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _Builder:
-    """Turns composed nodes into YMap/YSeq with positions; faster than a generic constructor."""
+    """Turns composed nodes into plain data plus a position tree; faster than a constructor.
 
-    __slots__ = ("issues", "memo", "share")
+    ``build`` returns the value and leaves the value's position tree in ``self.tree``.
+    """
+
+    __slots__ = ("issues", "memo", "share", "tree")
 
     def __init__(self, share: bool) -> None:
         self.issues: list[LoadIssue] = []
-        self.memo: dict[int, Any] = {}
+        self.memo: dict[int, tuple[Any, Tree]] = {}
         self.share = share
+        self.tree: Tree = None
 
     def build(self, node: Node, depth: int = 0) -> Any:
         """Convert one node (and its children) to plain data."""
         cls = node.__class__
         if cls is ScalarNode:
+            self.tree = None
             tag = node.tag
             if tag == STR_TAG:
                 return node.value
@@ -141,9 +146,10 @@ class _Builder:
                 "flatten the structure: specs never need this depth",
             )
         if self.share:
-            key = id(node)
-            if key in self.memo:
-                return self.memo[key]
+            seen = self.memo.get(id(node))
+            if seen is not None:
+                self.tree = seen[1]
+                return seen[0]
         if cls is MappingNode:
             if node.tag != "tag:yaml.org,2002:map":
                 raise _refused_tag(node)
@@ -155,7 +161,7 @@ class _Builder:
         else:  # pragma: no cover - composer yields only these three node classes
             raise _refused_tag(node)
         if self.share:
-            self.memo[id(node)] = result
+            self.memo[id(node)] = (result, self.tree)
         return result
 
     def scalar(self, node: ScalarNode, tag: str) -> Any:
@@ -177,23 +183,23 @@ class _Builder:
             return _SCALARS.construct_yaml_float(node)
         raise _refused_tag(node)
 
-    def mapping(self, node: MappingNode, depth: int) -> YMap:
-        """A YMap with key and value positions; duplicate and non-text keys reported."""
-        data = YMap()
-        s, e = node.start_mark, node.end_mark
-        data.pos = (s.line, s.column, e.line, e.column)
+    def mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
+        """A dict and its tree; duplicate and non-text keys reported."""
+        data: dict[str, Any] = {}
+        entries: dict[str, tuple[Any, ...]] = {}
         pairs = node.value
         if any(k.tag == MERGE_TAG for k, _ in pairs):
             _SCALARS.flatten_mapping(node)
             pairs = node.value
-        kpos = data.kpos
-        vpos = data.vpos
         for key_node, value_node in pairs:
             s, e = key_node.start_mark, key_node.end_mark
-            kp = (s.line, s.column, e.line, e.column)
             if key_node.__class__ is not ScalarNode:
                 self.issues.append(
-                    LoadIssue("SCH001", "a mapping key must be plain text, not a collection", kp)
+                    LoadIssue(
+                        "SCH001",
+                        "a mapping key must be plain text, not a collection",
+                        (s.line, s.column, e.line, e.column),
+                    )
                 )
                 continue
             key = key_node.value
@@ -204,37 +210,47 @@ class _Builder:
                         LoadIssue(
                             "YML003",
                             f"key {key!r} is read by YAML 1.1 as a {kind}, not as text",
-                            kp,
+                            (s.line, s.column, e.line, e.column),
                             f'quote it: "{key}"',
                         )
                     )
-            if key in data:
+            if key in entries:
+                first = entries[key]
                 self.issues.append(
                     LoadIssue(
                         "YML002",
                         f"duplicate key {key!r}: YAML keeps only one of them",
-                        kp,
+                        (s.line, s.column, e.line, e.column),
                         "remove or rename one of the two keys",
-                        ((kpos[key], "first defined here"),),
+                        (((first[0], first[1], first[2], first[3]), "first defined here"),),
                     )
                 )
                 continue
-            s, e = value_node.start_mark, value_node.end_mark
-            kpos[key] = kp
-            vpos[key] = (s.line, s.column, e.line, e.column)
-            data[key] = self.build(value_node, depth + 1)
+            vs, ve = value_node.start_mark, value_node.end_mark
+            if value_node.__class__ is ScalarNode and value_node.tag == STR_TAG:
+                data[key] = value_node.value
+                child = None
+            else:
+                data[key] = self.build(value_node, depth + 1)
+                child = self.tree
+            entries[key] = (
+                s.line, s.column, e.line, e.column,
+                vs.line, vs.column, ve.line, ve.column, child,
+            )  # fmt: skip
+        s, e = node.start_mark, node.end_mark
+        self.tree = ((s.line, s.column, e.line, e.column), entries)
         return data
 
-    def sequence(self, node: SequenceNode, depth: int) -> YSeq:
-        """A YSeq with item positions."""
-        data = YSeq()
-        s, e = node.start_mark, node.end_mark
-        data.pos = (s.line, s.column, e.line, e.column)
-        ipos = data.ipos
+    def sequence(self, node: SequenceNode, depth: int) -> list[Any]:
+        """A list and its tree."""
+        data: list[Any] = []
+        items: list[tuple[Any, ...]] = []
         for child in node.value:
             s, e = child.start_mark, child.end_mark
-            ipos.append((s.line, s.column, e.line, e.column))
             data.append(self.build(child, depth + 1))
+            items.append((s.line, s.column, e.line, e.column, self.tree))
+        s, e = node.start_mark, node.end_mark
+        self.tree = ((s.line, s.column, e.line, e.column), items)
         return data
 
 
@@ -278,10 +294,16 @@ class RawDocument:
     data: Any
     origin: tuple[str, str] | None = None  # (blueprint, plant) for expanded resources
     pos: Pos = (0, 0, 0, 1)  # where the document starts
+    prefix: tuple[str | int, ...] = ()  # path of an expanded resource inside its blueprint
 
     def span(self, pos: Pos) -> Span:
         """A Span in this document's file."""
         return to_span(self.source.path, pos)
+
+    @property
+    def tree(self) -> Tree:
+        """The position tree of this document (of the blueprint entry for expansions)."""
+        return subtree(self.source.doc_tree(self.index), self.prefix)
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,6 +476,8 @@ def parse_source(source: SourceFile) -> tuple[list[RawDocument], list[Diagnostic
             ]
     may_alias = "&" in text
     docs: list[RawDocument] = []
+    trees: list[Tree] = []
+    source.set_trees(trees)
     loader = _Loader(text)
     index = 0
     try:
@@ -483,6 +507,7 @@ def parse_source(source: SourceFile) -> tuple[list[RawDocument], list[Diagnostic
                         exc.code, Severity.ERROR, exc.message, to_span(path, exc.pos), exc.hint
                     )
                 )
+                trees.append(None)
                 index += 1
                 continue
             for issue in builder.issues:
@@ -498,6 +523,7 @@ def parse_source(source: SourceFile) -> tuple[list[RawDocument], list[Diagnostic
                 )
             if data is not None:
                 docs.append(RawDocument(source, index, data, None, _pos(node)))
+            trees.append(builder.tree)
             index += 1
     except yaml.YAMLError as exc:
         diags.append(_yaml_error(path, exc, text=text))

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mfgint.compiler.source import SourceFile, key_pos, locate
+from mfgint.compiler.source import SourceFile, Tree, key_pos, locate, subtree
 from mfgint.diagnostics import ResourceRef, Span
 
 ZONES = ("ot", "dmz", "it", "cloud", "partner")
@@ -81,6 +81,8 @@ class Resource:
     src: SourceFile = field(repr=False)
     raw: Any = field(repr=False)
     origin: tuple[str, str] | None = None  # (blueprint, plant) when expanded from a blueprint
+    doc_index: int = field(default=0, repr=False)
+    doc_prefix: tuple[str | int, ...] = field(default=(), repr=False)
 
     kind = "Resource"
 
@@ -105,14 +107,19 @@ class Resource:
         """Where the resource's name is declared."""
         return self.loc("metadata", "name")
 
+    @property
+    def tree(self) -> Tree:
+        """The position tree of the resource's document (read lazily after a cached run)."""
+        return subtree(self.src.doc_tree(self.doc_index), self.doc_prefix)
+
     def loc(self, *path: str | int) -> Span:
         """Span of the value at ``path`` (the nearest existing ancestor when absent)."""
-        line, col, end_line, end_col = locate(self.raw, path)
+        line, col, end_line, end_col = locate(self.tree, path)
         return Span(self.src.path, line + 1, col + 1, end_line + 1, end_col + 1)
 
     def key_loc(self, *path: str | int) -> Span:
         """Span of the key naming the value at ``path``."""
-        line, col, end_line, end_col = key_pos(self.raw, path)
+        line, col, end_line, end_col = key_pos(self.tree, path)
         return Span(self.src.path, line + 1, col + 1, end_line + 1, end_col + 1)
 
     def origin_note(self) -> str:

@@ -1,46 +1,36 @@
-"""Source files and position-carrying YAML containers."""
+"""Source files, and position trees that say where every value of a document sits.
+
+Documents are plain dicts and lists. Beside each one the loader builds a position tree:
+
+- a mapping: ``(pos, {key: (kl, kc, kel, kec, vl, vc, vel, vec, child)})``
+- a sequence: ``(pos, [(l, c, el, ec, child), ...])``
+
+where ``pos`` is ``(line, col, end_line, end_col)`` (0-based, as libyaml reports them) and
+``child`` is the tree of the value, or None for scalars. Plain data keeps schema checks and
+the model fast; trees are read only when a diagnostic needs a position.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-# (line, col, end_line, end_col), 0-based as libyaml reports them.
 Pos = tuple[int, int, int, int]
 NO_POS: Pos = (0, 0, 0, 0)
-
-
-class YMap(dict[str, Any]):
-    """A mapping that remembers where each key and value sits in its file."""
-
-    __slots__ = ("kpos", "pos", "vpos")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pos: Pos = NO_POS
-        self.kpos: dict[str, Pos] = {}
-        self.vpos: dict[str, Pos] = {}
-
-
-class YSeq(list[Any]):
-    """A sequence that remembers where each item sits in its file."""
-
-    __slots__ = ("ipos", "pos")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.pos: Pos = NO_POS
-        self.ipos: list[Pos] = []
+Tree = Any
 
 
 @dataclass(slots=True)
 class SourceFile:
-    """A spec file as read: display path and decoded text (for code frames and trap hints)."""
+    """A spec file as read: display path, decoded text and (lazily) its position trees."""
 
     path: str
     text: str
     fs_path: str = ""
     _lines: list[str] | None = field(default=None, repr=False)
+    _trees: list[Tree] | None = field(default=None, repr=False)
+    _tree_loader: Callable[[SourceFile], list[Tree]] | None = field(default=None, repr=False)
 
     @property
     def lines(self) -> list[str]:
@@ -48,6 +38,22 @@ class SourceFile:
         if self._lines is None:
             self._lines = self.text.splitlines()
         return self._lines
+
+    def set_trees(self, trees: list[Tree]) -> None:
+        """Attach the position trees of every document (index = document index)."""
+        self._trees = trees
+
+    def defer_trees(self, loader: Callable[[SourceFile], list[Tree]]) -> None:
+        """Compute position trees only when one is first needed (cached runs)."""
+        self._trees = None
+        self._tree_loader = loader
+
+    def doc_tree(self, index: int) -> Tree:
+        """The position tree of document ``index`` (None when unknown)."""
+        if self._trees is None and self._tree_loader is not None:
+            self._trees = self._tree_loader(self)
+        trees = self._trees or []
+        return trees[index] if 0 <= index < len(trees) else None
 
     def snippet(self, pos: Pos) -> str:
         """The source text of a one-line scalar at ``pos``."""
@@ -60,36 +66,51 @@ class SourceFile:
         return lines[line][col:].split(" #", 1)[0].rstrip()
 
 
-def locate(root: Any, path: tuple[str | int, ...], *, key: bool = False) -> Pos:
+def subtree(tree: Tree, prefix: tuple[str | int, ...]) -> Tree:
+    """The tree of the value at ``prefix`` (None when the path is not there)."""
+    node = tree
+    for step in prefix:
+        if node is None:
+            return None
+        children = node[1]
+        if isinstance(children, dict):
+            entry = children.get(step)
+            node = entry[8] if entry is not None else None
+        elif isinstance(step, int) and 0 <= step < len(children):
+            node = children[step][4]
+        else:
+            return None
+    return node
+
+
+def locate(tree: Tree, path: tuple[str | int, ...], *, key: bool = False) -> Pos:
     """Position of the value at ``path`` (or of its key), the nearest known ancestor otherwise."""
-    node = root
-    best: Pos = getattr(root, "pos", NO_POS)
+    if tree is None:
+        return NO_POS
+    node = tree
+    best: Pos = tree[0]
+    last = len(path) - 1
     for i, step in enumerate(path):
-        last = i == len(path) - 1
-        if isinstance(node, YMap) and isinstance(step, str) and step in node:
-            if last and key:
-                return node.kpos.get(step, best)
-            best = node.vpos.get(step, best)
-            node = node[step]
-        elif isinstance(node, YSeq) and isinstance(step, int) and 0 <= step < len(node):
-            best = node.ipos[step] if step < len(node.ipos) else best
-            node = node[step]
+        if node is None:
+            break
+        children = node[1]
+        if isinstance(children, dict):
+            entry = children.get(step)
+            if entry is None:
+                break
+            if key and i == last:
+                return (entry[0], entry[1], entry[2], entry[3])
+            best = (entry[4], entry[5], entry[6], entry[7])
+            node = entry[8]
+        elif isinstance(step, int) and 0 <= step < len(children):
+            item = children[step]
+            best = (item[0], item[1], item[2], item[3])
+            node = item[4]
         else:
             break
     return best
 
 
-def key_pos(root: Any, path: tuple[str | int, ...]) -> Pos:
+def key_pos(tree: Tree, path: tuple[str | int, ...]) -> Pos:
     """Position of the key that names the value at ``path`` (the item start for list items)."""
-    if not path:
-        return getattr(root, "pos", NO_POS)
-    parent = root
-    for step in path[:-1]:
-        try:
-            parent = parent[step]
-        except (KeyError, IndexError, TypeError):
-            return locate(root, path)
-    last = path[-1]
-    if isinstance(parent, YMap) and isinstance(last, str) and last in parent.kpos:
-        return parent.kpos[last]
-    return locate(root, path)
+    return locate(tree, path, key=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mfgint.compiler.loader import discover, glob_to_regex, load, parse_source, read_source
-from mfgint.compiler.source import SourceFile, YMap, YSeq, key_pos, locate
+from mfgint.compiler.source import SourceFile, key_pos, locate, subtree
 
 
 def parse(text: str) -> tuple[list[object], list[tuple[str, str, str | None]]]:
@@ -17,21 +17,28 @@ def parse(text: str) -> tuple[list[object], list[tuple[str, str, str | None]]]:
     return [d.data for d in docs], [(d.code, str(d.span), d.hint) for d in diags]
 
 
+def tree_of(text: str) -> object:
+    source = SourceFile("t.yaml", text)
+    docs, _ = parse_source(source)
+    return docs[0].tree
+
+
 def test_positions_of_keys_values_and_items() -> None:
     text = "a: 1\nb:\n  - x\n  - {c: 2}\nd: 2026-01-01\n"
     (data,), diags = parse(text)
     assert diags == []
-    assert isinstance(data, YMap)
-    assert locate(data, ("a",))[:2] == (0, 3)
-    assert key_pos(data, ("b",))[:2] == (1, 0)
-    assert isinstance(data["b"], YSeq)
-    assert locate(data, ("b", 1, "c"))[:2] == (3, 8)
-    assert data["d"] == "2026-01-01", "dates stay strings"
+    assert type(data) is dict and type(data["b"]) is list  # type: ignore[index]
+    tree = tree_of(text)
+    assert locate(tree, ("a",))[:2] == (0, 3)
+    assert key_pos(tree, ("b",))[:2] == (1, 0)
+    assert locate(tree, ("b", 1, "c"))[:2] == (3, 8)
+    assert locate(subtree(tree, ("b", 1)), ("c",))[:2] == (3, 8)
+    assert data["d"] == "2026-01-01", "dates stay strings"  # type: ignore[index]
 
 
 def test_locate_falls_back_to_nearest_ancestor() -> None:
-    (data,), _ = parse("spec:\n  retry: {max: 1}\n")
-    assert locate(data, ("spec", "missing", "deeper"))[:2] == locate(data, ("spec",))[:2]
+    tree = tree_of("spec:\n  retry: {max: 1}\n")
+    assert locate(tree, ("spec", "missing", "deeper"))[:2] == locate(tree, ("spec",))[:2]
 
 
 def test_multi_document_and_merge_keys() -> None:
