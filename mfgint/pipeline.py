@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from mfgint.compiler.build import build
+from mfgint.compiler.cache import SpecCache
 from mfgint.compiler.check import check_documents
 from mfgint.compiler.expand import expand
-from mfgint.compiler.loader import ProgressFn, discover, load
+from mfgint.compiler.incremental import load_checked
+from mfgint.compiler.loader import ProgressFn, discover
 from mfgint.compiler.model import Model
 from mfgint.compiler.source import SourceFile
 from mfgint.config import Config, ConfigError, find_config, load_config
@@ -49,25 +51,26 @@ def spec_roots(paths: list[Path]) -> tuple[Path, ...]:
 
 
 def compile_specs(
-    paths: list[Path], config: Config | None = None, progress: ProgressFn | None = None
+    paths: list[Path],
+    config: Config | None = None,
+    progress: ProgressFn | None = None,
+    cache: SpecCache | None = None,
 ) -> Compiled:
     """Load, check, expand and build the specs under ``paths``."""
     if config is None:
         config = load_config(find_config(paths), paths[0] if paths else Path("."))
     files, diags = discover(paths, config.include, config.exclude)
-    loaded = load(files, progress)
-    all_diags: list[Diagnostic] = [*diags, *loaded.diagnostics]
-    checked = check_documents(loaded.documents)
-    all_diags.extend(checked.diagnostics)
+    checked = load_checked(files, cache, progress)
+    all_diags: list[Diagnostic] = [*diags, *checked.diagnostics]
     expanded = expand(checked.valid)
     all_diags.extend(expanded.diagnostics)
     checked_expansion = check_documents(expanded.documents)
     all_diags.extend(checked_expansion.diagnostics)
     docs = [*checked.valid, *checked_expansion.valid]
     invalid = checked.invalid_names | checked_expansion.invalid_names
-    built = build(docs, spec_roots(paths), config.default_owner, loaded.sources, invalid)
+    built = build(docs, spec_roots(paths), config.default_owner, checked.sources, invalid)
     all_diags.extend(built.diagnostics)
-    return Compiled(built.model, loaded.sources, tuple(all_diags), config, len(files))
+    return Compiled(built.model, checked.sources, tuple(all_diags), config, len(files))
 
 
 @dataclass(frozen=True)
@@ -88,16 +91,17 @@ def validate(
     baseline: set[str] | None = None,
     registry: Registry | None = None,
     progress: ProgressFn | None = None,
+    cache: SpecCache | None = None,
 ) -> Validation:
     """Compile the specs, run the rules and apply selection, waivers and baseline."""
     registry = registry or default_registry()
-    compiled = compile_specs(paths, config, progress)
+    compiled = compile_specs(paths, config, progress, cache)
     cfg = compiled.config
     selection = selection or Selection(cfg.select, cfg.ignore)
     day = today or resolve_today()
     model = compiled.model
 
-    @cache
+    @functools.cache
     def graph() -> IntegrationGraph:
         return IntegrationGraph(model)
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+# Tests never write the user's cache: each session gets its own folder.
+os.environ.setdefault("MFGINT_CACHE_DIR", tempfile.mkdtemp(prefix="mfgint-test-cache-"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -393,7 +394,8 @@ def read_source(path: Path, shown: str) -> tuple[SourceFile | None, list[Diagnos
                 "save the file as UTF-8",
             )
         ]
-    return SourceFile(shown, text, str(path)), []
+    digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return SourceFile(shown, text, str(path), digest), []
 
 
 def _depth_bound(text: str) -> int:

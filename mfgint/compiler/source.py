@@ -28,6 +28,7 @@ class SourceFile:
     path: str
     text: str
     fs_path: str = ""
+    digest: str = ""
     _lines: list[str] | None = field(default=None, repr=False)
     _trees: list[Tree] | None = field(default=None, repr=False)
     _tree_loader: Callable[[SourceFile], list[Tree]] | None = field(default=None, repr=False)
@@ -47,6 +48,12 @@ class SourceFile:
         """Compute position trees only when one is first needed (cached runs)."""
         self._trees = None
         self._tree_loader = loader
+
+    def all_trees(self) -> list[Tree]:
+        """Every document's position tree (for the cache)."""
+        if self._trees is None and self._tree_loader is not None:
+            self._trees = self._tree_loader(self)
+        return list(self._trees or [])
 
     def doc_tree(self, index: int) -> Tree:
         """The position tree of document ``index`` (None when unknown)."""

@@ -106,6 +106,8 @@ def run_rules(
         ctx = RuleContext(model, rule, config.options.get(rule.code, {}), today, graph)  # type: ignore[arg-type]
         try:
             out.extend(rule.check(ctx))
+        except ConfigError:
+            raise  # a bad rule option is the user's to fix: exit 2 with the message
         except Exception as exc:
             where = traceback.extract_tb(exc.__traceback__)[-1]
             raise RuleCrash(
