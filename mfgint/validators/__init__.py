@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
-from mfgint.validators import structure
+from mfgint.validators import (
+    events,
+    graph_rules,
+    latency,
+    lifecycle,
+    odoo,
+    ownership,
+    resilience,
+    security,
+    structure,
+    versioning,
+)
 from mfgint.validators.registry import Family
 
-BUILTIN_FAMILIES: list[Family] = [*structure.FAMILIES]
+BUILTIN_FAMILIES: list[Family] = [
+    *structure.FAMILIES,
+    security.FAMILY,
+    resilience.FAMILY,
+    lifecycle.FAMILY,
+    odoo.FAMILY,
+    ownership.FAMILY,
+    latency.FAMILY,
+    versioning.FAMILY,
+    events.FAMILY,
+    graph_rules.FAMILY,
+]
