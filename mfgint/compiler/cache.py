@@ -20,7 +20,8 @@ from mfgint import __version__
 from mfgint.diagnostics import Diagnostic, Related, ResourceRef, Severity, Span
 from mfgint.schemas import KINDS, load_schema
 
-FORMAT = 1
+FORMAT = 2
+ENTRY_FIELDS = 5  # digest, documents, diagnostics, check results, invalid names
 Entry = tuple[Any, ...]
 
 
@@ -105,7 +106,7 @@ class SpecCache:
     def get(self, shown: str, digest: str) -> Entry | None:
         """The entry of a file whose content is unchanged, else None."""
         entry = self.entries.get(shown)
-        if entry is None or entry[0] != digest:
+        if not isinstance(entry, tuple) or len(entry) != ENTRY_FIELDS or entry[0] != digest:
             return None
         self.fresh[shown] = entry
         self.hits += 1
