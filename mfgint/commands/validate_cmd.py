@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -17,6 +18,7 @@ from mfgint.commands.common import (
     write_atomic,
 )
 from mfgint.commands.progress import FileProgress
+from mfgint.compiler.cache import SpecCache, default_cache_dir
 from mfgint.config import ConfigError, find_config, load_config
 from mfgint.diagnostics import Severity
 from mfgint.pipeline import resolve_today, validate
@@ -73,6 +75,12 @@ def validate_command(
     write_baseline: Path | None = typer.Option(
         None, "--write-baseline", help="Record today's findings in this file and exit 0."
     ),
+    no_cache: bool = typer.Option(
+        False,
+        "--no-cache",
+        help="Do not read or write the cache of checked files (default folder: "
+        "$MFGINT_CACHE_DIR, else ~/.cache/mfgint; MFGINT_NO_CACHE=1 also disables it).",
+    ),
 ) -> None:
     """Check spec files against the schemas and governance rules."""
     if fmt not in REPORTERS:
@@ -96,6 +104,9 @@ def validate_command(
         selection = Selection(config.select, config.ignore, cli_select, cli_ignore)
         day = resolve_today(today)
         known = read_baseline(baseline) if baseline is not None else None
+        cache = None
+        if not no_cache and not os.environ.get("MFGINT_NO_CACHE"):
+            cache = SpecCache(default_cache_dir(), config.root)
         with FileProgress() as progress:
             run = validate(
                 spec_paths,
@@ -105,6 +116,7 @@ def validate_command(
                 baseline=known,
                 registry=registry,
                 progress=progress,
+                cache=cache,
             )
     except ConfigError as exc:
         config_failure(exc)

@@ -1,0 +1,1 @@
+"""Generation targets: pure functions from the Model (and graph) to files."""

@@ -1,0 +1,1 @@
+"""Generated tests of flow item-master-to-mes-grenoble."""

@@ -1,0 +1,1 @@
+"""Generated tests of flow lot-registered-to-qms."""

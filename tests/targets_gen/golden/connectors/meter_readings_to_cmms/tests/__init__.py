@@ -1,0 +1,1 @@
+"""Generated tests of flow meter-readings-to-cmms."""

@@ -1,0 +1,1 @@
+"""Generated tests of flow order-response-edi-outbound."""

@@ -1,0 +1,1 @@
+"""Generated tests of flow purchase-orders-to-analytics."""

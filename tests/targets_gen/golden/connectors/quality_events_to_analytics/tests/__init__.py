@@ -1,0 +1,1 @@
+"""Generated tests of flow quality-events-to-analytics."""

@@ -1,0 +1,1 @@
+"""Generated tests of flow quality-hold-to-wms."""

@@ -1,0 +1,1 @@
+"""Generated tests of flow sales-orders-to-analytics."""

@@ -1,0 +1,1 @@
+"""Generated tests of flow shipment-cancel-to-3pl."""

@@ -1,0 +1,1 @@
+"""Generated tests of flow shipment-confirmation-from-3pl."""

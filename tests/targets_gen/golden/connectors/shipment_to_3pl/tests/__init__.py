@@ -1,0 +1,1 @@
+"""Generated tests of flow shipment-to-3pl."""

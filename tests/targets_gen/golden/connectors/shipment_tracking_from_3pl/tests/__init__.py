@@ -1,0 +1,1 @@
+"""Generated tests of flow shipment-tracking-from-3pl."""

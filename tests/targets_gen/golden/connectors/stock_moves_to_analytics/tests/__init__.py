@@ -1,0 +1,1 @@
+"""Generated tests of flow stock-moves-to-analytics."""

@@ -1,0 +1,1 @@
+"""Generated tests of flow supplier-onboarding-to-odoo."""

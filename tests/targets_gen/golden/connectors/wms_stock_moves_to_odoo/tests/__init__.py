@@ -1,0 +1,1 @@
+"""Generated tests of flow wms-stock-moves-to-odoo."""

@@ -1,0 +1,1 @@
+"""Generated tests of flow work-orders-to-analytics."""
