@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -15,21 +16,10 @@ from mfgint.commands.common import (
 )
 from mfgint.config import ConfigError, find_config, load_config
 from mfgint.diagnostics import Severity, sort_diagnostics
-from mfgint.graph.core import IntegrationGraph
-from mfgint.graph.selectors import SelectorError, select
 from mfgint.pipeline import resolve_today, validate
-from mfgint.targets.base import GenerationError, Scope, TargetContext
-from mfgint.targets.env import make_env
-from mfgint.targets.registry import TARGETS
-from mfgint.targets.writer import (
-    ConflictError,
-    Plan,
-    PlannedFile,
-    UnsafePathError,
-    WriterError,
-    apply,
-    plan,
-)
+
+if TYPE_CHECKING:
+    from mfgint.targets.writer import Plan
 
 EXIT_HELP = (
     "Exit codes: 0 = done (with --check: the output is up to date); 1 = refused (errors in the "
@@ -50,6 +40,8 @@ def register(app: typer.Typer) -> None:
 
 def targets_command() -> None:
     """List the generation targets."""
+    from mfgint.targets.registry import TARGETS
+
     width = max(len(n) for n in TARGETS)
     for name, cls in TARGETS.items():
         typer.echo(f"{name:<{width}}  {cls.output_dir + '/':<12} {cls.description}")
@@ -87,6 +79,21 @@ def generate_command(
     ),
 ) -> None:
     """Generate artifacts from the specs."""
+    # Imported here so that `mfgint validate` does not pay for jinja2 and the targets at start.
+    from mfgint.graph.core import IntegrationGraph
+    from mfgint.graph.selectors import SelectorError, select
+    from mfgint.targets.base import GenerationError, Scope, TargetContext
+    from mfgint.targets.env import make_env
+    from mfgint.targets.registry import TARGETS
+    from mfgint.targets.writer import (
+        ConflictError,
+        PlannedFile,
+        UnsafePathError,
+        WriterError,
+        apply,
+        plan,
+    )
+
     if out is None:
         fail_usage("--out is required", "e.g. mfgint generate specs --out generated")
     names = split_list(target) or tuple(TARGETS)

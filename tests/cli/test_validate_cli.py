@@ -145,3 +145,23 @@ def test_version_and_help() -> None:
     assert code == 0 and out.startswith("mfgint ")
     code, out, _ = run_cli("validate", "--help")
     assert code == 0 and "Exit codes" in out
+
+
+CHECK = REPO.parent / "shared" / "validators" / "check-artifacts"
+
+
+@pytest.mark.validators
+@pytest.mark.skipif(not CHECK.exists(), reason="../shared/validators/check-artifacts not present")
+def test_sarif_and_junit_pass_third_party_validators(tmp_path: Path) -> None:
+    for name, specs in (("broken", BROKEN), ("examples", EXAMPLES)):
+        for fmt, ext in (("sarif", "sarif"), ("junit", "xml")):
+            code, _, _ = run_cli(
+                "validate", str(specs), "--format", fmt, "--output", str(tmp_path / f"{name}.{ext}")
+            )
+            assert code in (0, 1)
+    proc = subprocess.run(
+        [str(CHECK), "-j", "1", "--require-any", str(tmp_path)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "4 passed, 0 failed" in proc.stdout
