@@ -136,7 +136,9 @@ def validate_command(
         diagnostics=outcome.diagnostics,
         registry=registry,
         sources={s.path: s for s in compiled.sources},
-        checked=checked_resources(compiled.model, compiled.sources, outcome.diagnostics),
+        checked=checked_resources(compiled.model, compiled.sources, outcome.diagnostics)
+        if REPORTERS[fmt].needs_checked
+        else (),
         file_count=compiled.file_count,
         fail_on=threshold,
         baselined=outcome.baselined,

@@ -51,6 +51,8 @@ class Reporter(ABC):
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     extension: ClassVar[str] = ".txt"
+    # Listing every checked resource costs time on large landscapes; only some formats use it.
+    needs_checked: ClassVar[bool] = False
 
     @abstractmethod
     def render(self, report: Report) -> str:

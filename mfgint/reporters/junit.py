@@ -121,6 +121,7 @@ def junit_tree(report: Report) -> ET.Element:
 class JunitReporter(Reporter):
     """Findings as JUnit XML for CI test-report views (GitLab, Jenkins, Azure DevOps)."""
 
+    needs_checked = True
     name: ClassVar[str] = "junit"
     description: ClassVar[str] = "JUnit XML: a testsuite per file, a testcase per resource"
     extension: ClassVar[str] = ".xml"
