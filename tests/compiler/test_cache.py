@@ -1,0 +1,84 @@
+"""The cache of checked files: same results as a cold run, invalidated by content."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mfgint.compiler.cache import SpecCache
+from mfgint.config import Config, find_config, load_config
+from mfgint.pipeline import validate
+
+REPO = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2026, 11, 28)
+
+
+def run(specs: Path, cache: SpecCache | None) -> list[tuple[object, ...]]:
+    config = load_config(find_config([specs]), specs)
+    result = validate([specs], config=config, today=TODAY, cache=cache)
+    return [
+        (d.code, d.severity, d.message, d.span, d.hint, d.related, d.resource, d.waived)
+        for d in result.outcome.diagnostics
+    ]
+
+
+@pytest.fixture
+def specs(tmp_path: Path) -> Path:
+    target = tmp_path / "specs"
+    shutil.copytree(REPO / "specs" / "examples", target)
+    for f in (REPO / "tests" / "fixtures" / "broken").iterdir():
+        (target / f"broken-{f.name}").write_bytes(f.read_bytes())
+    return target
+
+
+def test_cached_runs_report_exactly_what_cold_runs_report(specs: Path, tmp_path: Path) -> None:
+    cold = run(specs, None)
+    assert cold, "the fixture has findings"
+    cache_dir = tmp_path / "cache"
+    first = run(specs, SpecCache(cache_dir, specs))
+    warm_cache = SpecCache(cache_dir, specs)
+    second = run(specs, warm_cache)
+    assert first == cold
+    assert second == cold
+    assert warm_cache.hits > 20
+
+
+def test_editing_one_file_invalidates_only_that_file(specs: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    run(specs, SpecCache(cache_dir, specs))
+    flows = specs / "flows" / "quality.yaml"
+    flows.write_text(flows.read_text(encoding="utf-8").replace("tier-2", "tier-9", 1))
+    cache = SpecCache(cache_dir, specs)
+    warm = run(specs, cache)
+    total = len(list(specs.rglob("*.yaml"))) - 1  # mfgint.yaml is configuration, not a spec
+    assert cache.hits == total - 1
+    assert warm == run(specs, None)
+    assert any(code == "SCH001" and "tier-9" in str(msg) for code, _, msg, *_ in warm)
+
+
+def test_positions_come_back_from_the_cache(specs: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    run(specs, SpecCache(cache_dir, specs))
+    shutil.rmtree(cache_dir / "trees")  # trees vanished: positions are parsed again on demand
+    assert run(specs, SpecCache(cache_dir, specs)) == run(specs, None)
+
+
+@pytest.mark.parametrize("garbage", [b"", b"\x00\x01not marshal", b"\xe3" * 100])
+def test_a_corrupt_cache_is_ignored(specs: Path, tmp_path: Path, garbage: bytes) -> None:
+    cache_dir = tmp_path / "cache"
+    cache = SpecCache(cache_dir, specs)
+    cache.path.parent.mkdir(parents=True, exist_ok=True)
+    cache.path.write_bytes(garbage)
+    assert run(specs, SpecCache(cache_dir, specs)) == run(specs, None)
+
+
+def test_config_changes_do_not_need_the_cache_cleared(specs: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    before = run(specs, SpecCache(cache_dir, specs))
+    config = Config(root=specs, select=("SCH",), exclude=("schemas/**",))
+    result = validate([specs], config=config, today=TODAY, cache=SpecCache(cache_dir, specs))
+    assert {d.code[:3] for d in result.outcome.diagnostics} <= {"SCH", "YML", "REF"}
+    assert len(result.outcome.diagnostics) < len(before)
