@@ -483,6 +483,7 @@ def build(
     for kind, doc in docs:
         res = _FACTORIES[kind](b, doc)
         object.__setattr__(res, "doc_index", doc.index)
+        object.__setattr__(res, "doc_pos", doc.pos)
         if doc.prefix:
             object.__setattr__(res, "doc_prefix", doc.prefix)
         table = tables[kind]

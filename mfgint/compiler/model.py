@@ -83,6 +83,7 @@ class Resource:
     origin: tuple[str, str] | None = None  # (blueprint, plant) when expanded from a blueprint
     doc_index: int = field(default=0, repr=False)
     doc_prefix: tuple[str | int, ...] = field(default=(), repr=False)
+    doc_pos: tuple[int, int, int, int] = field(default=(0, 0, 0, 0), repr=False)
 
     kind = "Resource"
 

@@ -410,9 +410,8 @@ def _may_hold_secret(res: Resource, lines: list[int]) -> bool:
     """True when a suspect line falls inside the resource's document (a cheap pre-filter)."""
     if not lines:
         return False
-    tree = res.tree
-    pos = tree[0] if tree is not None else None
-    if pos is None or pos[2] < pos[0]:
+    pos = res.doc_pos  # the whole document's lines; no need to read its position tree
+    if res.doc_prefix or pos[2] < pos[0]:
         return True
     i = bisect.bisect_left(lines, pos[0])
     return i < len(lines) and lines[i] <= pos[2]
