@@ -105,6 +105,7 @@ def validate(
     def graph() -> IntegrationGraph:
         return IntegrationGraph(model)
 
-    diags = [*compiled.diagnostics, *run_rules(model, registry, cfg, day, graph, selection)]
+    found = run_rules(model, registry, cfg, day, graph, selection, progress)
+    diags = [*compiled.diagnostics, *found]
     outcome = finish(diags, model, registry, cfg, selection, day, baseline)
     return Validation(compiled, outcome, registry)

@@ -97,11 +97,15 @@ def run_rules(
     today: dt.date,
     graph: Callable[[], object],
     selection: Selection,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> list[Diagnostic]:
     """Run every enabled rule with a check function over the model."""
     out: list[Diagnostic] = []
-    for rule in registry:
-        if rule.check is None or not selection.enabled(rule):
+    rules = [r for r in registry if r.check is not None and selection.enabled(r)]
+    for done, rule in enumerate(rules):
+        if progress is not None:
+            progress("running rules", done, len(rules))
+        if rule.check is None:  # pragma: no cover - filtered above, kept for the type checker
             continue
         ctx = RuleContext(model, rule, config.options.get(rule.code, {}), today, graph)  # type: ignore[arg-type]
         try:
