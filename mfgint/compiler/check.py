@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from collections.abc import Callable, Iterable
@@ -69,7 +70,8 @@ def did_you_mean(word: str, options: Iterable[str]) -> str | None:
 
 @cache
 def _fast_validator(kind: str) -> Callable[[Any], Any]:
-    schema = dict(load_schema(kind))
+    # A deep copy: fastjsonschema rewrites the $refs of the schema it compiles, in place.
+    schema = copy.deepcopy(load_schema(kind))
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     validator: Callable[[Any], Any] = fastjsonschema.compile(schema, use_default=False)
     return validator

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from functools import cache
 from importlib import resources
@@ -35,7 +36,7 @@ def bundle() -> dict[str, Any]:
     """One schema for every kind, for yaml-language-server: dispatches on ``kind``."""
     defs: dict[str, Any] = {}
     for kind in KINDS:
-        schema = dict(load_schema(kind))
+        schema = copy.deepcopy(load_schema(kind))
         schema.pop("$schema", None)
         schema.pop("$id", None)
         defs[kind] = _rebase_refs(schema, f"#/$defs/{kind}")
