@@ -229,7 +229,10 @@ def run_size(size: int, plants: int, args: argparse.Namespace) -> SizeResult:
         m = Measure(size, plants, "graph", None, None, "n/a (not implemented yet)")
     record("graph --format json", m)
 
-    if has_command("generate"):
+    if args.skip_generate_above is not None and size > args.skip_generate_above:
+        m = Measure(size, plants, "generate", None, None,
+                    f"skipped (--skip-generate-above {args.skip_generate_above})")
+    elif has_command("generate"):
         extra = _common_options("generate", args.today)
         gen = outs / "generated"
         cmd = [PY, "-m", "mfgint", "generate", str(specs), "--out", str(gen), *extra]
@@ -393,6 +396,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="plants per 1000 flows (default 10: 200 plants at 20000 flows)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per step; the median is kept")
     parser.add_argument("--skip-peer", action="store_true", help="do not run check-jsonschema")
+    parser.add_argument("--skip-generate-above", type=int, default=None, metavar="FLOWS",
+                        help="do not run generate on landscapes larger than FLOWS")
     parser.add_argument("--seed", type=int, default=7, help="landscape seed (default 7)")
     parser.add_argument("--today", default="2026-11-28",
                         help="--today given to mfgint validate (default 2026-11-28)")
