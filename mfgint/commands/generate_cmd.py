@@ -85,13 +85,14 @@ def generate_command(
     from mfgint.targets.base import GenerationError, Scope, TargetContext
     from mfgint.targets.env import make_env
     from mfgint.targets.registry import TARGETS
+    from mfgint.targets.runner import run_targets
     from mfgint.targets.writer import (
         ConflictError,
-        PlannedFile,
+        Planner,
+        StagingMode,
         UnsafePathError,
         WriterError,
         apply,
-        plan,
     )
 
     if out is None:
@@ -136,18 +137,26 @@ def generate_command(
         scope = Scope(frozenset(chosen.systems), frozenset(chosen.flows),
                       frozenset(chosen.plants))
     ctx = TargetContext(model=model, graph=graph, env=make_env(user_templates), scope=scope)
-    planned: list[PlannedFile] = []
+    # Files stream into a staging folder beside --out; the read-only modes keep only what they
+    # list (or, for --diff, the bytes they show).
+    mode: StagingMode = "memory" if diff else "none" if check or dry_run else "disk"
+    planner: Planner | None = None
     try:
-        for name in names:
-            planned.extend(PlannedFile(name, f) for f in TARGETS[name]().generate(ctx))
-        result = plan(out, planned, targets_run=names, prune=scope.everything)
-    except GenerationError as exc:
-        fail_usage(str(exc))
-    except (UnsafePathError, WriterError) as exc:
-        fail_usage(str(exc))
-    except OSError as exc:
-        fail_usage(f"cannot read {out}: {exc.strerror or exc}")
+        planner = Planner(out, mode)
+        run_targets(ctx, names, planner)
+        result = planner.finish(targets_run=names, prune=scope.everything)
+    except BaseException as exc:
+        if planner is not None:
+            planner.discard()
+        if isinstance(exc, GenerationError):
+            fail_usage(str(exc))
+        if isinstance(exc, (UnsafePathError, WriterError)):
+            fail_usage(str(exc))
+        if isinstance(exc, OSError):
+            fail_usage(f"cannot generate into {out}: {exc.strerror or exc}; nothing was changed")
+        raise
     if check or dry_run or diff:
+        result.discard()
         _report(result, check=check, dry_run=dry_run, diff=diff)
     try:
         apply(result, force=force)

@@ -17,6 +17,7 @@ option.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -102,6 +103,10 @@ class AlertsTarget(Target):
 
     def generate(self, ctx: TargetContext) -> list[GeneratedFile]:
         """One ``alerts/<team>.rules.yml`` per team owning flows in scope."""
+        return list(self.iter_files(ctx))
+
+    def iter_files(self, ctx: TargetContext) -> Iterator[GeneratedFile]:
+        """The teams' rule files one at a time."""
         base = ctx.options.get("runbook_base_url")
         if base is not None and (not isinstance(base, str) or not base.strip()):
             raise GenerationError("alerts option runbook_base_url must be a non-empty URL")
@@ -109,14 +114,12 @@ class AlertsTarget(Target):
         for flow in ctx.model.flows.values():
             if ctx.scope.has_flow(flow.name):
                 by_team.setdefault(flow.owner or UNOWNED, []).append(flow)
-        files = []
         for team, flows in sorted(by_team.items()):
             path = f"{self.output_dir}/{file_name(team, '.rules.yml')}"
             groups = [self._group(ctx.model, team, f, path, base) for f in flows]
             text = ctx.render(TEMPLATE, team=team, path=path, document={"groups": groups},
                               flows=flows)
-            files.append(GeneratedFile(path, text.encode("utf-8")))
-        return files
+            yield GeneratedFile(path, text.encode("utf-8"))
 
     def _runbook_url(self, flow: str, path: str, base: str | None, anchor: str) -> str:
         if base:

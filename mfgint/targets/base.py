@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import traceback
+import weakref
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
-from jinja2 import Environment, TemplateError
+from jinja2 import Environment, Template, TemplateError
 
 from mfgint.compiler.model import Flow, Model, Resource
 from mfgint.graph.core import IntegrationGraph
 
 ALL_PLANTS = "all"
+T = TypeVar("T")
+# (id of a Model, what) -> (weak reference to that Model, value): per-model indexes that several
+# targets need (gateway services, ...), built once per run and dropped with their Model.
+_PER_MODEL: dict[tuple[int, str], tuple[weakref.ref[Model], Any]] = {}
 
 
 class GenerationError(Exception):
@@ -84,6 +89,14 @@ class TargetContext:
     env: Environment
     scope: Scope = Scope()
     options: Mapping[str, Any] = field(default_factory=dict)
+    # Parallel runs split a shardable target's per-resource files: this context makes every
+    # ``shards``-th one, starting at ``shard``; files made once per run belong to shard 0.
+    shard: int = 0
+    shards: int = 1
+
+    def mine(self, position: int) -> bool:
+        """True when the resource at ``position`` (in a stable order) belongs to this shard."""
+        return position % self.shards == self.shard
 
     def render(self, template: str, **context: Any) -> str:
         """Render a template by name (user folder first); mistakes in it become GenerationError."""
@@ -95,7 +108,7 @@ class TargetContext:
             at = f"{where}:{line}" if line else where
             raise GenerationError(f"template {at}: {exc.message or exc}") from exc
         try:
-            return tpl.render(**context)
+            return _render(tpl, context)
         except (TemplateError, TypeError, ValueError, AttributeError) as exc:
             where = tpl.filename or template
             line = next((n for f, n in traceback.walk_tb(exc.__traceback__)
@@ -104,16 +117,55 @@ class TargetContext:
             raise GenerationError(f"template {at}: {exc}") from exc
 
 
+# Template -> its globals as a plain dict. Template.render merges them into every context
+# through a ChainMap, which costs more than many small templates do; see _render.
+_GLOBALS: weakref.WeakKeyDictionary[Template, dict[str, Any]] = weakref.WeakKeyDictionary()
+
+
+def _render(tpl: Template, context: dict[str, Any]) -> str:
+    """``tpl.render(**context)``, with the template's globals merged once per template."""
+    globals_ = _GLOBALS.get(tpl)
+    if globals_ is None:
+        globals_ = _GLOBALS[tpl] = dict(tpl.globals)
+    ctx = tpl.new_context({**globals_, **context}, shared=True)
+    try:
+        text: str = tpl.environment.concat(tpl.root_render_func(ctx))
+    except Exception:
+        tpl.environment.handle_exception()
+    return text
+
+
 class Target(ABC):
     """A generator for one artifact family; pure: same context, same bytes."""
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     output_dir: ClassVar[str] = ""
+    # Whether iter_files honours ctx.shard / ctx.shards (else one context makes every file).
+    shardable: ClassVar[bool] = False
+
+    def prepare(self, ctx: TargetContext) -> None:  # noqa: B027 - an optional hook, no-op default
+        """Build what every shard of a parallel run shares, before the run is split."""
 
     @abstractmethod
     def generate(self, ctx: TargetContext) -> list[GeneratedFile]:
         """The files this target produces, paths relative to the output folder."""
+
+    def iter_files(self, ctx: TargetContext) -> Iterator[GeneratedFile]:
+        """The same files one at a time, so that a large run never holds them all."""
+        yield from self.generate(ctx)
+
+
+def per_model(model: Model, what: str, build: Callable[[], T]) -> T:
+    """``build()`` once per Model and ``what``; the answer is dropped when the Model is."""
+    key = (id(model), what)
+    entry = _PER_MODEL.get(key)
+    if entry is not None and entry[0]() is model:
+        value: T = entry[1]
+        return value
+    value = build()
+    _PER_MODEL[key] = (weakref.ref(model, lambda _ref: _PER_MODEL.pop(key, None)), value)
+    return value
 
 
 def templates_root() -> Path:

@@ -9,12 +9,14 @@ holds ``pyproject.toml`` (ruff, mypy --strict, pytest) and a README. See docs/co
 
 from __future__ import annotations
 
-import json
+import functools
 import keyword
 import re
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from json.encoder import encode_basestring
 from typing import Any
 
 from mfgint.compiler.model import (
@@ -132,11 +134,15 @@ class FlowInfo:
     dead_letter: DeadLetterInfo
     retry: tuple[int, str, float, float]
     settings: tuple[Side, ...]
-    env_vars: tuple[EnvVar, ...]
     plants: tuple[str, ...]
     update_field: str | None
 
-    @property
+    @cached_property
+    def env_vars(self) -> tuple[EnvVar, ...]:
+        """Every variable the connector reads (computed when a template asks)."""
+        return env_vars(self.env_prefix, self.settings, self.dead_letter, self.retry)
+
+    @cached_property
     def needs_broker(self) -> bool:
         """True when the flow consumes or publishes through a broker."""
         return (
@@ -145,7 +151,7 @@ class FlowInfo:
             or any(s.kind == "broker" for s in self.sinks)
         )
 
-    @property
+    @cached_property
     def file_systems(self) -> tuple[str, ...]:
         """Systems reached through a FileTransfer, sorted."""
         names = {s.system for s in (self.source, *self.sinks) if s.kind == "files"}
@@ -153,17 +159,17 @@ class FlowInfo:
             names.add(self.dead_letter.system)
         return tuple(sorted(names))
 
-    @property
+    @cached_property
     def odoo_sides(self) -> tuple[Side, ...]:
         """Settings entries of Odoo systems."""
         return tuple(s for s in self.settings if s.kind == "odoo")
 
-    @property
+    @cached_property
     def sample(self) -> dict[str, Any]:
         """A canonical sample record (key fields always present)."""
         return {f.name: f.sample for f in self.fields}
 
-    @property
+    @cached_property
     def http_sides(self) -> tuple[Side, ...]:
         """Settings entries reached over HTTP (Odoo and REST)."""
         return tuple(s for s in self.settings if s.kind in ("odoo", "rest"))
@@ -180,12 +186,12 @@ class FlowInfo:
         """The system-level environment variable of ``key`` (every flow of the system)."""
         return f"MFGINT_{env_key(side.system)}_{key}"
 
-    @property
+    @cached_property
     def field_names(self) -> tuple[str, ...]:
         """The canonical field names."""
         return tuple(f.name for f in self.fields)
 
-    @property
+    @cached_property
     def test_env(self) -> dict[str, str]:
         """The environment the generated tests configure the connector with."""
         env: dict[str, str] = {}
@@ -230,7 +236,7 @@ def py(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return encode_basestring(value)  # what json.dumps(value, ensure_ascii=False) returns
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{py(str(k))}: {py(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
@@ -260,11 +266,16 @@ def py_block(
     return opener + "\n" + "\n".join(items) + "\n" + " " * indent + closer
 
 
-def comment_lines(text: str, indent: int, width: int = 100) -> list[str]:
-    """``text`` as ``#`` comment lines that fit ``width``."""
+@functools.lru_cache(maxsize=16384)
+def _comment_lines(text: str, indent: int, width: int) -> tuple[str, ...]:
     prefix = " " * indent + "# "
     lines = textwrap.wrap(" ".join(text.split()), width - len(prefix)) or [""]
-    return [(prefix + line).rstrip() for line in lines]
+    return tuple((prefix + line).rstrip() for line in lines)
+
+
+def comment_lines(text: str, indent: int, width: int = 100) -> list[str]:
+    """``text`` as ``#`` comment lines that fit ``width``."""
+    return list(_comment_lines(text, indent, width))
 
 
 def _flat(text: str) -> str:
@@ -273,7 +284,12 @@ def _flat(text: str) -> str:
 
 def wrap(text: str, width: int) -> list[str]:
     """``text`` wrapped to ``width`` columns, safe inside triple quotes."""
-    return textwrap.wrap(_flat(text), width) or [""]
+    return list(_wrap(text, width))
+
+
+@functools.lru_cache(maxsize=16384)
+def _wrap(text: str, width: int) -> tuple[str, ...]:
+    return tuple(textwrap.wrap(_flat(text), width) or [""])
 
 
 def docstring_line(text: str, limit: int) -> str:
@@ -486,6 +502,25 @@ def object_fields(
 ) -> tuple[FieldInfo, ...]:
     """The top-level properties of the flow's schema version, sorted, key fields included."""
     version = obj.resolve(flow.object) if obj is not None else None
+    if version is None:
+        return _object_fields(None, key_fields)
+    # Shared by every flow of the same object version: thousands of flows, a few versions.
+    key = (id(version), key_fields)
+    found = _FIELDS.get(key)
+    if found is None or found[0] is not version:
+        found = _FIELDS[key] = (version, _object_fields(version, key_fields))
+        if len(_FIELDS) > 4096:
+            _FIELDS.clear()
+            _FIELDS[key] = found
+    return found[1]
+
+
+# (id of a schema version, key fields) -> (that version, its fields); the version is kept so
+# that its id cannot be reused while the entry lives.
+_FIELDS: dict[tuple[int, tuple[str, ...]], tuple[Any, tuple[FieldInfo, ...]]] = {}
+
+
+def _object_fields(version: Any, key_fields: tuple[str, ...]) -> tuple[FieldInfo, ...]:
     schema = version.schema if version is not None else None
     props = schema.get("properties") if isinstance(schema, Mapping) else None
     props = props if isinstance(props, Mapping) else {}
@@ -631,7 +666,6 @@ def flow_info(model: Model, flow: Flow) -> FlowInfo:
         dead_letter=dead,
         retry=retry,
         settings=settings,
-        env_vars=env_vars(prefix, settings, dead, retry),
         plants=resource_plants(model, flow),
         update_field=_update_field(fields, keys),
     )
@@ -757,39 +791,54 @@ class ConnectorsTarget(Target):
     description = "Python connectors per flow (Odoo JSON-2/JSON-RPC/XML-RPC, REST, SFTP, broker)"
     output_dir = "connectors"
 
+    shardable = True
+
     def generate(self, ctx: TargetContext) -> list[GeneratedFile]:
         """The runtime, the root config and one package per flow in scope."""
-        flows = [
-            flow_info(ctx.model, f) for f in ctx.model.flows.values() if ctx.scope.has_flow(f.name)
-        ]
-        if not flows:
-            return []
-        files: list[GeneratedFile] = []
+        return sorted(self.iter_files(ctx), key=lambda f: f.path)
+
+    def iter_files(self, ctx: TargetContext) -> Iterator[GeneratedFile]:
+        """The same files one at a time (shard 0 also makes the shared runtime and root)."""
+        in_scope = [f for f in ctx.model.flows.values() if ctx.scope.has_flow(f.name)]
+        if not in_scope:
+            return
         root = self.output_dir
 
-        def add(path: str, template: str, *, once: bool = False, **context: Any) -> None:
+        def make(path: str, template: str, *, once: bool = False,
+                 **context: Any) -> GeneratedFile:
             text = ctx.render(f"connectors/{template}", **context, py=py, py_block=py_block,
                               comment_lines=comment_lines, docstring_line=docstring_line,
                               wrap=wrap)
-            files.append(GeneratedFile(f"{root}/{path}", text.encode("utf-8"), once))
+            return GeneratedFile(f"{root}/{path}", text.encode("utf-8"), once)
 
-        for module in RUNTIME_MODULES:
-            add(f"mfgint_runtime/{module}.py", f"runtime/{module}.py.j2")
-        add("mfgint_runtime/py.typed", "runtime/py.typed.j2")
-        add("mfgint_runtime/tests/__init__.py", "runtime/tests_init.py.j2")
-        for module in RUNTIME_TESTS:
-            add(f"mfgint_runtime/tests/{module}.py", f"runtime/{module}.py.j2")
-        add("pyproject.toml", "pyproject.toml.j2", flows=flows)
-        add("README.md", "README.md.j2", flows=flows)
-        for info in flows:
+        if ctx.shard == 0:
+            for module in RUNTIME_MODULES:
+                yield make(f"mfgint_runtime/{module}.py", f"runtime/{module}.py.j2")
+            yield make("mfgint_runtime/py.typed", "runtime/py.typed.j2")
+            yield make("mfgint_runtime/tests/__init__.py", "runtime/tests_init.py.j2")
+            for module in RUNTIME_TESTS:
+                yield make(f"mfgint_runtime/tests/{module}.py", f"runtime/{module}.py.j2")
+        every: list[FlowInfo | None] | None = None
+        if ctx.shard == 0:
+            every = [flow_info(ctx.model, f) for f in in_scope]
+        if every is not None:
+            yield make("pyproject.toml", "pyproject.toml.j2", flows=every)
+            yield make("README.md", "README.md.j2", flows=every)
+        for position, flow in enumerate(in_scope):
+            known = None
+            if every is not None:
+                known, every[position] = every[position], None  # freed as the run goes
+            if not ctx.mine(position):
+                continue
+            info = known if known is not None else flow_info(ctx.model, flow)
             pkg = info.package
-            add(f"{pkg}/__init__.py", "flow/__init__.py.j2", info=info)
-            add(f"{pkg}/__main__.py", "flow/__main__.py.j2", info=info, imports=main_imports(info))
-            add(f"{pkg}/base.py", "flow/base.py.j2", info=info, imports=base_imports(info))
-            add(f"{pkg}/connector.py", "flow/connector.py.j2", once=True, info=info,
-                imports=connector_imports(info))
-            add(f"{pkg}/README.md", "flow/README.md.j2", info=info)
-            add(f"{pkg}/tests/__init__.py", "flow/tests_init.py.j2", info=info)
-            add(f"{pkg}/tests/test_{pkg}.py", "flow/test_flow.py.j2", info=info,
-                imports=test_imports(info))
-        return sorted(files, key=lambda f: f.path)
+            yield make(f"{pkg}/__init__.py", "flow/__init__.py.j2", info=info)
+            yield make(f"{pkg}/__main__.py", "flow/__main__.py.j2", info=info,
+                       imports=main_imports(info))
+            yield make(f"{pkg}/base.py", "flow/base.py.j2", info=info, imports=base_imports(info))
+            yield make(f"{pkg}/connector.py", "flow/connector.py.j2", once=True, info=info,
+                       imports=connector_imports(info))
+            yield make(f"{pkg}/README.md", "flow/README.md.j2", info=info)
+            yield make(f"{pkg}/tests/__init__.py", "flow/tests_init.py.j2", info=info)
+            yield make(f"{pkg}/tests/test_{pkg}.py", "flow/test_flow.py.j2", info=info,
+                       imports=test_imports(info))

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from mfgint.compiler.model import AccessPolicy, Endpoint, Flow, Model, System
+from mfgint.targets.base import per_model
 from mfgint.targets.naming import plural, snake
 
 HTTP_PROTOCOLS = frozenset({"rest", "webhook", "json-rpc", "xml-rpc", "json-2", "soap", "graphql"})
@@ -88,7 +90,7 @@ class Service:
     endpoint: Endpoint | None
     routes: tuple[Route, ...]
 
-    @property
+    @cached_property
     def policies(self) -> tuple[AccessPolicy, ...]:
         """Policies that grant at least one of the service's routes, sorted by name."""
         seen = {p.name: p for r in self.routes for p in r.policies}
@@ -221,20 +223,34 @@ def _gateway_endpoint(gateway: System, webhook: bool) -> Endpoint | None:
     return http_endpoint(gateway, prefer)
 
 
-def matching_policies(model: Model, gateway: str, exposed: str, flow: Flow) -> tuple[
-        AccessPolicy, ...]:
+def matching_policies(model: Model, gateway: str, exposed: str, flow: Flow,
+                      by_route: Mapping[tuple[str, str], list[AccessPolicy]] | None = None,
+                      ) -> tuple[AccessPolicy, ...]:
     """Policies on the exposed system through this gateway that grant the flow's action."""
     action = flow_action(flow)
-    return tuple(
-        p for p in model.policies.values()
-        if p.target == exposed and p.via == gateway
-        and grant_covers(p, flow.object.name, action)
-    )
+    if by_route is None:
+        by_route = _policies_by_route(model)
+    return tuple(p for p in by_route.get((exposed, gateway), ())
+                 if grant_covers(p, flow.object.name, action))
+
+
+def _policies_by_route(model: Model) -> dict[tuple[str, str], list[AccessPolicy]]:
+    """(target, via) -> the policies naming them, in the model's (name) order."""
+    out: dict[tuple[str, str], list[AccessPolicy]] = defaultdict(list)
+    for policy in model.policies.values():
+        if policy.via is not None:
+            out[(policy.target, policy.via)].append(policy)
+    return out
 
 
 def services(model: Model) -> list[Service]:
     """Every gateway service with its routes, sorted by gateway and service name."""
+    return list(per_model(model, "exposure.services", lambda: tuple(_services(model))))
+
+
+def _services(model: Model) -> list[Service]:
     gateway_names = {g.name for g in gateways(model)}
+    by_route = _policies_by_route(model)
     grouped: dict[tuple[str, str, str], list[Route]] = defaultdict(list)
     protocols: dict[tuple[str, str, str], list[str | None]] = defaultdict(list)
     for flow in model.flows.values():
@@ -268,7 +284,7 @@ def services(model: Model) -> list[Service]:
                     hosts=(host,) if host else (),
                     protocols=("https",) if scheme == "https" else ("http", "https"),
                     server_url=url,
-                    policies=matching_policies(model, gw_name, exposed, flow),
+                    policies=matching_policies(model, gw_name, exposed, flow, by_route),
                     operations=_operations(model, flow, collection, methods),
                     caller_zone=caller.zone if caller is not None else None,
                 ))

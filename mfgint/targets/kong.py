@@ -7,6 +7,7 @@ docs/generate.md for the mapping from AccessPolicies to plugins, consumers and c
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -60,6 +61,12 @@ def env_ref(var: str) -> str:
     return "${{ env \"" + var + "\" }}"
 
 
+@functools.lru_cache(maxsize=65536)
+def ca_certificate_id(policy: str) -> str:
+    """The stable id of the CA certificate entity of an mTLS policy."""
+    return str(uuid.uuid5(_NAMESPACE, f"ca-certificate:{policy}"))
+
+
 def credential_var(policy: AccessPolicy) -> str:
     """``DECK_<POLICY>_<KIND>``: the variable holding a policy's credential at sync time."""
     return f"DECK_{upper_snake(policy.name)}_{CREDENTIAL_SUFFIX.get(policy.auth.method, 'SECRET')}"
@@ -104,11 +111,14 @@ class KongTarget(Target):
         for service in all_services:
             by_file[(service.gateway, team_of(model, service))].append(service)
         homes = self._consumer_homes(model, all_services)
+        consumer_policies = self._consumer_policies(all_services, homes)
         files: list[GeneratedFile] = []
         for (gateway, team), group in sorted(by_file.items()):
             if not any(self._in_scope(ctx, model, s) for s in group):
                 continue
-            doc, credentials = self._document(model, gateway, team, group, all_services, homes)
+            doc, credentials = self._document(
+                model, gateway, team, group, homes,
+                consumer_policies.get((gateway, team), {}))
             folder = f"{self.output_dir}/{safe_segment(gateway)}" if several else self.output_dir
             path = f"{folder}/{file_name(team, '.yaml')}"
             text = ctx.render(TEMPLATE, document=doc, team=team, gateway=gateway, path=path,
@@ -142,20 +152,37 @@ class KongTarget(Target):
             homes[key] = own if own in candidates else min(candidates)
         return homes
 
+    @staticmethod
+    def _consumer_policies(
+        all_services: list[Service], homes: dict[tuple[str, str], str]
+    ) -> dict[tuple[str, str], dict[str, dict[str, AccessPolicy]]]:
+        """(gateway, team) -> principal -> policy name -> policy, for the consumers a file holds."""
+        out: dict[tuple[str, str], dict[str, dict[str, AccessPolicy]]] = defaultdict(
+            lambda: defaultdict(dict))
+        for service in all_services:
+            gateway = service.gateway
+            for policy in service.policies:
+                if policy.auth.method == "none":
+                    continue
+                team = homes.get((gateway, policy.principal.name))
+                if team is not None:
+                    out[(gateway, team)][policy.principal.name][policy.name] = policy
+        return out
+
     def _document(
         self,
         model: Model,
         gateway: str,
         team: str,
         group: list[Service],
-        all_services: list[Service],
         homes: dict[tuple[str, str], str],
+        consumer_policies: dict[str, dict[str, AccessPolicy]],
     ) -> tuple[dict[str, Any], list[CredentialVar]]:
         doc: dict[str, Any] = {
             "_format_version": "3.0",
             "_info": {"select_tags": ["mfgint", f"owner:{team}"]},
         }
-        ca_certs: list[dict[str, Any]] = []
+        ca_certs: dict[str, dict[str, Any]] = {}
         top_plugins: list[dict[str, Any]] = []
         foreign_consumers = False
         doc["services"] = [self._service(model, team, s, ca_certs) for s in group]
@@ -168,16 +195,16 @@ class KongTarget(Target):
                 if homes[(gateway, principal)] != team:
                     foreign_consumers = True
                 top_plugins.extend(self._consumer_plugins(model, team, service, principal, own))
-        consumers, credentials = self._consumers(model, gateway, team, all_services, homes)
+        consumers, credentials = self._consumers(model, team, group, consumer_policies)
         if ca_certs:
             credentials.extend(
-                CredentialVar(c["_var"], c["_ref"], c["_policy"]) for c in ca_certs
+                CredentialVar(c["_var"], c["_ref"], c["_policy"]) for c in ca_certs.values()
             )
         if consumers:
             doc["consumers"] = consumers
         if ca_certs:
             doc["ca_certificates"] = [
-                {k: v for k, v in c.items() if not k.startswith("_")} for c in ca_certs
+                {k: v for k, v in c.items() if not k.startswith("_")} for c in ca_certs.values()
             ]
         if top_plugins:
             doc["plugins"] = top_plugins
@@ -187,7 +214,7 @@ class KongTarget(Target):
         return doc, credentials
 
     def _service(self, model: Model, team: str, service: Service,
-                 ca_certs: list[dict[str, Any]]) -> dict[str, Any]:
+                 ca_certs: dict[str, dict[str, Any]]) -> dict[str, Any]:
         system = model.systems.get(service.exposed)
         plants = resource_plants(model, system) if system is not None else (ALL_PLANTS,)
         entity: dict[str, Any] = {"name": service.name}
@@ -213,7 +240,7 @@ class KongTarget(Target):
         return entity
 
     def _route(self, model: Model, team: str, service: Service, route: Route,
-               ca_certs: list[dict[str, Any]]) -> dict[str, Any]:
+               ca_certs: dict[str, dict[str, Any]]) -> dict[str, Any]:
         plants = resource_plants(model, route.flow)
         tags = _tags(team, plants, f"flow:{route.flow.name}")
         entity: dict[str, Any] = {"name": route.name, "paths": [kong_path(route.path)],
@@ -234,7 +261,7 @@ class KongTarget(Target):
         return entity
 
     def _route_plugins(self, model: Model, team: str, route: Route, tags: list[str],
-                       ca_certs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+                       ca_certs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         policies = route.policies
         if not policies and not route.caller_external:
             # Internal caller and no AccessPolicy through the gateway: the network zone is the
@@ -269,7 +296,7 @@ class KongTarget(Target):
         return sorted(plugins, key=lambda p: str(p["name"]))
 
     def _auth_config(self, model: Model, method: str, policies: list[AccessPolicy],
-                     ca_certs: list[dict[str, Any]], team: str) -> dict[str, Any]:
+                     ca_certs: dict[str, dict[str, Any]], team: str) -> dict[str, Any]:
         if method == "api-key":
             return {"key_names": ["apikey"], "hide_credentials": True}
         if method == "jwt":
@@ -293,10 +320,10 @@ class KongTarget(Target):
         if method == "mtls":
             ids = []
             for policy in policies:
-                cert_id = str(uuid.uuid5(_NAMESPACE, f"ca-certificate:{policy.name}"))
+                cert_id = ca_certificate_id(policy.name)
                 ids.append(cert_id)
-                if not any(c["id"] == cert_id for c in ca_certs):
-                    ca_certs.append({
+                if cert_id not in ca_certs:
+                    ca_certs[cert_id] = {
                         "id": cert_id,
                         "cert": env_ref(credential_var(policy)),
                         "tags": _tags(team, policy_plants(model, policy),
@@ -304,7 +331,7 @@ class KongTarget(Target):
                         "_var": credential_var(policy),
                         "_ref": policy.auth.credential_ref or "(no credentialRef)",
                         "_policy": policy.name,
-                    })
+                    }
             return {"ca_certificates": sorted(ids), "consumer_by": ["username"]}
         return {}
 
@@ -366,19 +393,10 @@ class KongTarget(Target):
     def _consumers(
         self,
         model: Model,
-        gateway: str,
         team: str,
-        all_services: list[Service],
-        homes: dict[tuple[str, str], str],
+        group: list[Service],
+        policies: dict[str, dict[str, AccessPolicy]],
     ) -> tuple[list[dict[str, Any]], list[CredentialVar]]:
-        policies: dict[str, dict[str, AccessPolicy]] = defaultdict(dict)
-        for service in all_services:
-            if service.gateway != gateway:
-                continue
-            for policy in service.policies:
-                key = (gateway, policy.principal.name)
-                if policy.auth.method != "none" and homes.get(key) == team:
-                    policies[policy.principal.name][policy.name] = policy
         consumers: list[dict[str, Any]] = []
         credentials: list[CredentialVar] = []
         for principal in sorted(policies):
@@ -418,8 +436,7 @@ class KongTarget(Target):
             consumers.append(entity)
         anonymous_needed = any(
             len({p.auth.method for p in r.policies}) > 1 and not r.public
-            for s in all_services if s.gateway == gateway and team_of(model, s) == team
-            for r in s.routes
+            for s in group for r in s.routes
         )
         if anonymous_needed:
             consumers.append({"username": f"anonymous-{team}",

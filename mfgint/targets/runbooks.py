@@ -8,12 +8,15 @@ anchors), and links to the generated contracts, connector and alert rules.
 
 from __future__ import annotations
 
-import posixpath
-from collections.abc import Iterable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import networkx as nx
+
 from mfgint.compiler.model import (
+    AccessPolicy,
     Event,
     Flow,
     Model,
@@ -23,7 +26,7 @@ from mfgint.compiler.model import (
     Waiver,
     Workflow,
 )
-from mfgint.graph.core import IntegrationGraph, node_id, split_id
+from mfgint.graph.core import CRITICALITY_RANK, IntegrationGraph, node_id, split_id
 from mfgint.targets.alerts import BURN_WINDOWS, freshness_of
 from mfgint.targets.base import GeneratedFile, Target, TargetContext, resource_plants
 from mfgint.targets.connectors import package_name
@@ -32,6 +35,12 @@ from mfgint.targets.kong import team_of
 from mfgint.targets.naming import file_name, safe_segment
 
 UNOWNED = "unowned"
+# Dependency lists longer than this are cut to the nearest (or most critical) entries, with a
+# line saying how many more there are and where to find them all: in a landscape of thousands
+# of flows every system is a few hops from every other, and a runbook listing all of them
+# helps nobody. A system's direct neighbours are always listed in full in its own runbook.
+DEPENDENCY_LIMIT = 25
+_LAST_INDEX: list[tuple[weakref.ref[IntegrationGraph], _Index]] = []
 
 # What goes wrong, per integration pattern: (failure mode, how it shows, what to do).
 FAILURE_MODES: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -153,7 +162,12 @@ def cell(value: Any) -> str:
 
 def rel(from_path: str, to_path: str) -> str:
     """A relative link between two output files (posix paths under the output folder)."""
-    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+    base = from_path.split("/")[:-1]
+    target = to_path.split("/")
+    common = 0
+    while common < len(base) and common < len(target) - 1 and base[common] == target[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + target[common:])
 
 
 def flow_doc(name: str) -> str:
@@ -185,20 +199,18 @@ def waivers_on(model: Model, targets: Iterable[tuple[str, str]]) -> list[Waiver]
     return sorted(found, key=lambda w: (w.expires_text, w.name))
 
 
+def _compensation(step: Any) -> str:
+    if step.compensation is None:
+        return ""
+    parts = [p for p in (step.compensation.action,
+                         f"flow {step.compensation.flow}" if step.compensation.flow else None) if p]
+    return "; ".join(parts)
+
+
 def workflows_with(model: Model, flow: str) -> list[tuple[Workflow, str, str]]:
     """(workflow, step, compensation text) for each step running ``flow``."""
-    out = []
-    for wf in model.workflows.values():
-        for step in wf.steps:
-            if step.flow == flow:
-                comp = ""
-                if step.compensation is not None:
-                    parts = [p for p in (step.compensation.action,
-                                         f"flow {step.compensation.flow}"
-                                         if step.compensation.flow else None) if p]
-                    comp = "; ".join(parts)
-                out.append((wf, step.name, comp))
-    return out
+    return [(wf, step.name, _compensation(step)) for wf in model.workflows.values()
+            for step in wf.steps if step.flow == flow]
 
 
 def graph_systems(graph: IntegrationGraph, system: str, *, upstream: bool) -> list[tuple[str, int]]:
@@ -206,6 +218,305 @@ def graph_systems(graph: IntegrationGraph, system: str, *, upstream: bool) -> li
     found = (graph.upstream if upstream else graph.downstream)(node_id("system", system))
     rows = [(split_id(n)[1], d) for n, d in found.items() if split_id(n)[0] == "system"]
     return sorted(rows, key=lambda r: (r[1], r[0]))
+
+
+def nearest(rows: Sequence[tuple[str, int]],
+            limit: int = DEPENDENCY_LIMIT) -> tuple[list[tuple[str, int]], int]:
+    """The first ``limit`` rows (nearest first) and how many more."""
+    if len(rows) <= limit:
+        return list(rows), 0
+    return list(rows[:limit]), len(rows) - limit
+
+
+def _bit_indexes(bits: int) -> Iterator[int]:
+    """Positions of the set bits of ``bits``, lowest first."""
+    while bits:
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
+
+
+class _Reach:
+    """Nearest systems and reachable counts in one direction, for every system of a graph.
+
+    ``graph_systems`` walks the whole graph from each system; with a thousand systems that are
+    all connected, doing so for every runbook costs minutes. The runbooks only show the nearest
+    few, so walks here stop at the first distance that completes the list, and the number of
+    systems reached comes from the strongly connected components. Node sets are bit sets over
+    the nodes sorted by id, so the lowest bits of a set of systems are the first names.
+    """
+
+    def __init__(self, graph: IntegrationGraph, *, upstream: bool) -> None:
+        walk = graph.upstream if upstream else graph.downstream
+        nodes = sorted(graph.g.nodes)
+        self.position = {n: i for i, n in enumerate(nodes)}
+        self.names = [split_id(n)[1] for n in nodes]
+        self.system_mask = sum(1 << i for i, n in enumerate(nodes) if split_id(n)[0] == "system")
+        adj = {n: walk(n, 1) for n in nodes}
+        self.adj = [sum(1 << self.position[m] for m in adj[n]) for n in nodes]
+        dag = nx.DiGraph()
+        dag.add_nodes_from(nodes)
+        dag.add_edges_from((a, b) for a, succ in adj.items() for b in succ)
+        condensed = nx.condensation(dag)
+        members = condensed.graph["mapping"]
+        reach: dict[int, int] = {}
+        for c in reversed(list(nx.topological_sort(condensed))):
+            bits = sum(1 << self.position[n] for n in condensed.nodes[c]["members"])
+            for succ in condensed.successors(c):
+                bits |= reach[succ]
+            reach[c] = bits
+        self.reach = [reach[members[n]] for n in nodes]
+
+    def count(self, system: str) -> int:
+        """How many systems ``graph_systems`` lists for ``system``."""
+        i = self.position.get(node_id("system", system))
+        if i is None:
+            return 0
+        return (self.reach[i] & self.system_mask & ~(1 << i)).bit_count()
+
+    def nearest(self, system: str, limit: int) -> list[tuple[str, int]]:
+        """The first rows of ``graph_systems``: all of distance 1, then up to ``limit`` rows."""
+        start = self.position.get(node_id("system", system))
+        if start is None:
+            return []
+        seen = frontier = 1 << start
+        rows: list[tuple[str, int]] = []
+        level = 0
+        while frontier:
+            level += 1
+            reached = 0
+            for i in _bit_indexes(frontier):
+                reached |= self.adj[i]
+            reached &= ~seen
+            seen |= reached
+            wanted = limit - len(rows) if level > 1 else -1
+            for i in _bit_indexes(reached & self.system_mask):
+                if wanted == 0:
+                    break
+                rows.append((self.names[i], level))
+                wanted -= 1
+            if len(rows) >= limit:
+                break
+            frontier = reached
+        return rows
+
+
+class _Index:
+    """Look-ups built once per run, so that no runbook scans every flow, event or policy."""
+
+    def __init__(self, model: Model, graph: IntegrationGraph, exposure: list[Service]) -> None:
+        self.model = model
+        self.graph = graph
+        self.order = {name: i for i, name in enumerate(model.flows)}
+        self.inbound: dict[str, list[Flow]] = {}
+        self.outbound: dict[str, list[Flow]] = {}
+        self.hops: dict[str, list[Flow]] = {}
+        for flow in model.flows.values():
+            self.outbound.setdefault(flow.source, []).append(flow)
+            for target in dict.fromkeys(flow.targets):
+                self.inbound.setdefault(target, []).append(flow)
+            for hop in dict.fromkeys(flow.via):
+                self.hops.setdefault(hop, []).append(flow)
+        self.events: dict[str, list[Event]] = {}
+        for event in model.events.values():
+            for name in dict.fromkeys((event.publisher, event.broker)):
+                self.events.setdefault(name, []).append(event)
+        self.brokers = {e.broker for e in model.events.values()}
+        self.policies: dict[str, list[AccessPolicy]] = {}
+        for policy in model.policies.values():
+            names = [policy.target, policy.via]
+            if policy.principal.kind == "system":
+                names.append(policy.principal.name)
+            for name in dict.fromkeys(n for n in names if n):
+                self.policies.setdefault(name, []).append(policy)
+        self.waivers: dict[tuple[str, str], list[Waiver]] = {}
+        for waiver in model.waivers.values():
+            self.waivers.setdefault((waiver.target.kind, waiver.target.name), []).append(waiver)
+        self.workflows: dict[str, list[tuple[Workflow, str, str]]] = {}
+        for wf in model.workflows.values():
+            for step in wf.steps:
+                self.workflows.setdefault(step.flow, []).append(
+                    (wf, step.name, _compensation(step)))
+        self.flow_services: dict[str, list[Service]] = {}
+        self.route_policies: dict[str, set[str]] = {}
+        self.system_services: dict[str, list[Service]] = {}
+        self.kong_files: dict[int, str] = {}
+        for service in exposure:
+            self.kong_files[id(service)] = kong_file(model, service)
+            for name in dict.fromkeys((service.exposed, service.gateway)):
+                self.system_services.setdefault(name, []).append(service)
+            for route in service.routes:
+                listed = self.flow_services.setdefault(route.flow.name, [])
+                if not listed or listed[-1] is not service:
+                    listed.append(service)
+                self.route_policies.setdefault(route.flow.name, set()).update(
+                    p.name for p in route.policies)
+        self._walks: dict[tuple[str, bool], list[tuple[str, int]]] = {}
+        self._reach: dict[bool, _Reach] = {}
+        self._near: dict[tuple[str, bool, bool, int], tuple[list[tuple[str, int]], int]] = {}
+        self._ranked_inbound: dict[str, list[Flow]] = {}
+        self._union: dict[tuple[str, ...], list[Flow]] = {}
+        self._ranked_union: dict[tuple[str, ...], list[Flow]] = {}
+        self._downstream: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+
+    def walk(self, system: str, *, upstream: bool) -> list[tuple[str, int]]:
+        """``graph_systems`` of one system, computed once per run."""
+        key = (system, upstream)
+        found = self._walks.get(key)
+        if found is None:
+            found = self._walks[key] = graph_systems(self.graph, system, upstream=upstream)
+        return found
+
+    def reach(self, *, upstream: bool) -> _Reach:
+        """Nearest systems and counts in one direction (built on first use)."""
+        found = self._reach.get(upstream)
+        if found is None:
+            found = self._reach[upstream] = _Reach(self.graph, upstream=upstream)
+        return found
+
+    def systems_near(self, system: str, *, upstream: bool, keep_direct: bool = False,
+                     limit: int = DEPENDENCY_LIMIT) -> tuple[list[tuple[str, int]], int]:
+        """``nearest(graph_systems(system))`` without walking the whole graph."""
+        key = (system, upstream, keep_direct, limit)
+        found = self._near.get(key)
+        if found is None:
+            reach = self.reach(upstream=upstream)
+            rows = reach.nearest(system, limit)
+            if keep_direct:
+                limit = max(limit, sum(1 for _, d in rows if d == 1))
+            shown = rows[:limit]
+            found = self._near[key] = (shown, reach.count(system) - len(shown))
+        return found
+
+    def waivers_on(self, targets: Iterable[tuple[str, str]]) -> list[Waiver]:
+        """``waivers_on`` through the index."""
+        found = {w.name: w for t in dict.fromkeys(targets) for w in self.waivers.get(t, ())}
+        return sorted(found.values(), key=lambda w: (w.expires_text, w.name))
+
+    def _ranked(self, flows: list[Flow]) -> list[Flow]:
+        return sorted(flows, key=lambda f: (CRITICALITY_RANK.get(f.criticality, 9), f.name))
+
+    def _pick(self, flow: Flow, flows: list[Flow], contains: bool,
+              ranked: Callable[[], list[Flow]], limit: int) -> tuple[list[Flow], int]:
+        """``most_critical`` of ``flows`` less ``flow`` (in it when ``contains``)."""
+        count = len(flows) - (1 if contains else 0)
+        if count <= limit:
+            return [f for f in flows if f is not flow], 0
+        kept = []
+        for f in ranked():
+            if f is not flow:
+                kept.append(f)
+                if len(kept) == limit:
+                    break
+        kept.sort(key=lambda f: self.order[f.name])
+        return kept, count - limit
+
+    def upstream_flows(self, flow: Flow, limit: int = DEPENDENCY_LIMIT) -> tuple[list[Flow], int]:
+        """``most_critical`` of the flows into ``flow``'s source (without ``flow``)."""
+        source = flow.source
+        flows = self.inbound.get(source, [])
+
+        def ranked() -> list[Flow]:
+            found = self._ranked_inbound.get(source)
+            if found is None:
+                found = self._ranked_inbound[source] = self._ranked(flows)
+            return found
+
+        return self._pick(flow, flows, source in flow.targets, ranked, limit)
+
+    def downstream_flows(self, flow: Flow, limit: int = DEPENDENCY_LIMIT) -> tuple[list[Flow], int]:
+        """``most_critical`` of the flows out of ``flow``'s targets (without ``flow``)."""
+        targets = tuple(dict.fromkeys(flow.targets))
+        flows = self._union.get(targets)
+        if flows is None:
+            if len(targets) == 1:
+                flows = self.outbound.get(targets[0], [])
+            else:
+                found = {f.name: f for t in targets for f in self.outbound.get(t, ())}
+                flows = sorted(found.values(), key=lambda f: self.order[f.name])
+            self._union[targets] = flows
+        union = flows
+
+        def ranked() -> list[Flow]:
+            found = self._ranked_union.get(targets)
+            if found is None:
+                found = self._ranked_union[targets] = self._ranked(union)
+            return found
+
+        return self._pick(flow, flows, flow.source in targets, ranked, limit)
+
+    def downstream_systems(self, targets: Sequence[str]) -> tuple[list[tuple[str, int]], int]:
+        """The nearest systems fed by any of ``targets`` (not themselves), and how many more."""
+        key = tuple(dict.fromkeys(targets))
+        if len(key) == 1:
+            return self.systems_near(key[0], upstream=False)
+        found = self._downstream.get(key)
+        if found is None:
+            found = self._downstream[key] = sorted(
+                {s for t in key for s in self.walk(t, upstream=False) if s[0] not in key},
+                key=lambda r: (r[1], r[0]),
+            )
+        return nearest(found)
+
+
+class _Links:
+    """Relative links from one runbook folder, with the names' file segments computed once."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self._flows: dict[str, str] = {}
+        self._systems: dict[str, str] = {}
+        self._system_md: dict[str, str] = {}
+        self._rows: dict[tuple[str, bool], list[str]] = {}
+
+    def to(self, path: str) -> str:
+        """A link from a file of this folder to ``path``."""
+        return rel(f"{self.folder}/x", path)
+
+    def flow(self, name: str) -> str:
+        """The link to a flow's runbook."""
+        link = self._flows.get(name)
+        if link is None:
+            link = self._flows[name] = self.to(flow_doc(name))
+        return link
+
+    def system(self, name: str) -> str:
+        """The link to a system's runbook."""
+        link = self._systems.get(name)
+        if link is None:
+            link = self._systems[name] = self.to(system_doc(name))
+        return link
+
+    def flow_md(self, name: str) -> str:
+        """``[`name`](link)`` to a flow's runbook."""
+        return f"[`{name}`]({self.flow(name)})"
+
+    def system_md(self, name: str) -> str:
+        """``[`name`](link)`` to a system's runbook."""
+        text = self._system_md.get(name)
+        if text is None:
+            text = self._system_md[name] = f"[`{name}`]({self.system(name)})"
+        return text
+
+    def upstream_flow(self, flow: Flow) -> str:
+        """One line of a flow runbook's upstream flows."""
+        link = self.flow_md(flow.name)
+        return f"{link} from `{flow.source}` ({flow.pattern}, {flow.criticality})"
+
+    def downstream_flow(self, flow: Flow) -> str:
+        """One line of a flow runbook's downstream flows."""
+        return (f"{self.flow_md(flow.name)} from `{flow.source}` to {', '.join(flow.targets)} "
+                f"({flow.pattern}, {flow.criticality})")
+
+    def systems_md(self, rows: Iterable[tuple[str, int]],
+                   key: tuple[str, bool] | None = None) -> list[str]:
+        """``[`name`](link) (distance)`` per row; remembered under ``key`` when given."""
+        found = self._rows.get(key) if key is not None else None
+        if found is None:
+            found = [f"{self.system_md(name)} ({d})" for name, d in rows]
+            if key is not None:
+                self._rows[key] = found
+        return found
 
 
 class RunbooksTarget(Target):
@@ -217,31 +528,61 @@ class RunbooksTarget(Target):
 
     def generate(self, ctx: TargetContext) -> list[GeneratedFile]:
         """``runbooks/index.md``, ``runbooks/flows/<flow>.md``, ``runbooks/systems/<system>.md``."""
+        return sorted(self.iter_files(ctx), key=lambda f: f.path)
+
+    shardable = True
+
+    def prepare(self, ctx: TargetContext) -> None:
+        """Build the run's look-ups (and their graph walks) once, before a parallel split."""
+        index = self._index(ctx)
+        index.reach(upstream=True)
+        index.reach(upstream=False)
+
+    @staticmethod
+    def _index(ctx: TargetContext) -> _Index:
+        # One slot: the index refers to its model, so a per-model cache would keep every model
+        # alive; the last run's is what prepare() built for the shards of the same run.
+        if _LAST_INDEX:
+            ref, index = _LAST_INDEX[0]
+            if ref() is ctx.graph and index.model is ctx.model:
+                return index
+        index = _Index(ctx.model, ctx.graph, services(ctx.model))
+        _LAST_INDEX[:] = [(weakref.ref(ctx.graph), index)]
+        return index
+
+    def iter_files(self, ctx: TargetContext) -> Iterator[GeneratedFile]:
+        """The runbooks one at a time: flows, then systems, then the index (shard 0)."""
         model = ctx.model
         flows = [f for f in model.flows.values() if ctx.scope.has_flow(f.name)]
         systems = [s for s in model.systems.values() if self._system_in_scope(ctx, s, flows)]
         if not flows and not systems:
-            return []
-        exposure = services(model)
-        files: list[GeneratedFile] = []
+            return
+        index = self._index(ctx)
+        from_flows = _Links(f"{self.output_dir}/flows")
+        from_systems = _Links(f"{self.output_dir}/systems")
 
-        def add(path: str, template: str, **context: Any) -> None:
+        def render(path: str, template: str, **context: Any) -> GeneratedFile:
             text = ctx.render(f"runbooks/{template}", path=path, cell=cell, **context)
-            files.append(GeneratedFile(path, text.encode("utf-8")))
+            return GeneratedFile(path, text.encode("utf-8"))
 
-        for flow in flows:
-            path = flow_doc(flow.name)
-            add(path, "flow.md.j2", **self._flow_context(ctx, flow, path, exposure))
-        for system in systems:
-            path = system_doc(system.name)
-            add(path, "system.md.j2", **self._system_context(ctx, system, path, exposure))
-        index = f"{self.output_dir}/index.md"
-        add(index, "index.md.j2", flows=flows, systems=systems,
-            teams=self._teams(model, [*flows, *systems]),
-            flow_link=lambda n: rel(index, flow_doc(n)),
-            system_link=lambda n: rel(index, system_doc(n)),
-            plants=lambda r: ", ".join(resource_plants(model, r)))
-        return sorted(files, key=lambda f: f.path)
+        for position, flow in enumerate(flows):
+            if ctx.mine(position):
+                path = flow_doc(flow.name)
+                yield render(path, "flow.md.j2",
+                             **self._flow_context(index, flow, path, from_flows))
+        for position, system in enumerate(systems, start=len(flows)):
+            if ctx.mine(position):
+                path = system_doc(system.name)
+                yield render(path, "system.md.j2",
+                             **self._system_context(index, system, path, from_systems))
+        if ctx.shard != 0:
+            return
+        path = f"{self.output_dir}/index.md"
+        from_index = _Links(self.output_dir)
+        yield render(path, "index.md.j2", flows=flows, systems=systems,
+                     teams=self._teams(model, [*flows, *systems]),
+                     flow_link=from_index.flow, system_link=from_index.system,
+                     plants=lambda r: ", ".join(resource_plants(model, r)))
 
     @staticmethod
     def _system_in_scope(ctx: TargetContext, system: System, flows: Sequence[Flow]) -> bool:
@@ -260,48 +601,44 @@ class RunbooksTarget(Target):
     def _team(model: Model, name: str | None) -> Team | None:
         return model.teams.get(name) if name else None
 
-    def _flow_context(
-        self, ctx: TargetContext, flow: Flow, path: str, exposure: list[Service]
-    ) -> dict[str, Any]:
-        model = ctx.model
+    def _flow_context(self, index: _Index, flow: Flow, path: str,
+                      links_from: _Links) -> dict[str, Any]:
+        model = index.model
         systems = [flow.source, *flow.targets, *flow.via]
         involved = [(name, model.systems.get(name)) for name in dict.fromkeys(systems)]
         event: Event | None = model.events.get(flow.event) if flow.event else None
-        route_policies = sorted({
-            p.name for s in exposure for r in s.routes if r.flow.name == flow.name
-            for p in r.policies
-        })
+        route_policies = sorted(index.route_policies.get(flow.name, ()))
         links: list[Link] = [
-            Link("Connector package", rel(path, f"connectors/{package_name(flow.name)}/README.md")),
-            Link(f"Alert rules ({flow.owner or UNOWNED})", rel(path, alerts_file(flow.owner))),
+            Link("Connector package",
+                 links_from.to(f"connectors/{package_name(flow.name)}/README.md")),
+            Link(f"Alert rules ({flow.owner or UNOWNED})", links_from.to(alerts_file(flow.owner))),
         ]
-        for service in exposure:
-            if any(r.flow.name == flow.name for r in service.routes):
-                links.append(Link(f"Gateway config ({service.gateway}, service {service.name})",
-                                  rel(path, kong_file(model, service))))
-                links.append(Link(f"OpenAPI contract ({service.exposed})",
-                                  rel(path, f"openapi/{file_name(service.exposed, '.yaml')}")))
+        for service in index.flow_services.get(flow.name, ()):
+            links.append(Link(f"Gateway config ({service.gateway}, service {service.name})",
+                              links_from.to(index.kong_files[id(service)])))
+            links.append(Link(f"OpenAPI contract ({service.exposed})",
+                              links_from.to(f"openapi/{file_name(service.exposed, '.yaml')}")))
         if event is not None:
             links.append(Link(f"AsyncAPI contract ({event.broker})",
-                              rel(path, f"asyncapi/{file_name(event.broker, '.yaml')}")))
+                              links_from.to(f"asyncapi/{file_name(event.broker, '.yaml')}")))
         links = list({(ln.text, ln.href): ln for ln in links}.values())
         freshness, from_sla = freshness_of(flow)
         alerts = [f"MfgintFlowErrorBudgetBurn{w.name}" for w in BURN_WINDOWS
                   if flow.sla.success_rate is not None]
         alerts += ["MfgintFlowStale", "MfgintFlowDeadLetterBacklog", "MfgintFlowDeadLetters"]
-        upstream_flows = [f for f in model.flows.values()
-                          if flow.source in f.targets and f.name != flow.name]
-        downstream_flows = [f for f in model.flows.values()
-                            if f.source in flow.targets and f.name != flow.name]
+        upstream_flows, upstream_flows_more = index.upstream_flows(flow)
+        downstream_flows, downstream_flows_more = index.downstream_flows(flow)
+        upstream_systems, upstream_systems_more = index.systems_near(flow.source, upstream=True)
+        downstream_systems, downstream_systems_more = index.downstream_systems(flow.targets)
         odoo = any(s is not None and s.is_odoo for _, s in involved)
         return {
             "flow": flow,
             "team": self._team(model, flow.owner),
             "involved": involved,
             "system_team": lambda s: self._team(model, s.owner if s else None),
-            "system_link": lambda n: rel(path, system_doc(n)),
-            "flow_link": lambda n: rel(path, flow_doc(n)),
-            "index_link": rel(path, f"{self.output_dir}/index.md"),
+            "system_link": links_from.system,
+            "flow_link": links_from.flow,
+            "index_link": links_from.to(f"{self.output_dir}/index.md"),
             "event": event,
             "links": links,
             "plants": ", ".join(resource_plants(model, flow)),
@@ -311,49 +648,54 @@ class RunbooksTarget(Target):
             "alert_help": ALERT_HELP,
             "failure_modes": FAILURE_MODES.get(flow.pattern, ()),
             "odoo_notes": ODOO_NOTES if odoo else (),
-            "waivers": waivers_on(model, [
+            "waivers": index.waivers_on([
                 ("Flow", flow.name),
                 *(("AccessPolicy", p) for p in route_policies),
                 *((("Event", event.name),) if event is not None else ()),
             ]),
-            "workflows": workflows_with(model, flow.name),
+            "workflows": index.workflows.get(flow.name, []),
             "upstream_flows": upstream_flows,
+            "upstream_flow_items": [links_from.upstream_flow(f) for f in upstream_flows],
+            "upstream_flows_more": upstream_flows_more,
             "downstream_flows": downstream_flows,
-            "upstream_systems": graph_systems(ctx.graph, flow.source, upstream=True),
-            "downstream_systems": sorted(
-                {s for t in flow.targets for s in graph_systems(ctx.graph, t, upstream=False)
-                 if s[0] not in flow.targets},
-                key=lambda r: (r[1], r[0]),
-            ),
+            "downstream_flow_items": [links_from.downstream_flow(f) for f in downstream_flows],
+            "downstream_flows_more": downstream_flows_more,
+            "upstream_systems": upstream_systems,
+            "upstream_system_items": links_from.systems_md(upstream_systems,
+                                                           (flow.source, True)),
+            "upstream_systems_more": upstream_systems_more,
+            "downstream_systems": downstream_systems,
+            "downstream_system_items": links_from.systems_md(downstream_systems),
+            "downstream_systems_more": downstream_systems_more,
             "package": package_name(flow.name),
         }
 
-    def _system_context(
-        self, ctx: TargetContext, system: System, path: str, exposure: list[Service]
-    ) -> dict[str, Any]:
-        model = ctx.model
-        outbound = [f for f in model.flows.values() if f.source == system.name]
-        inbound = [f for f in model.flows.values() if system.name in f.targets]
-        hops = [f for f in model.flows.values() if system.name in f.via]
-        events = [e for e in model.events.values()
-                  if system.name in (e.publisher, e.broker)]
-        policies = [p for p in model.policies.values()
-                    if system.name in (p.target, p.via)
-                    or (p.principal.kind == "system" and p.principal.name == system.name)]
+    def _system_context(self, index: _Index, system: System, path: str,
+                        links_from: _Links) -> dict[str, Any]:
+        model = index.model
+        name = system.name
+        outbound = index.outbound.get(name, [])
+        inbound = index.inbound.get(name, [])
+        hops = index.hops.get(name, [])
+        events = index.events.get(name, [])
+        policies = index.policies.get(name, [])
         links: list[Link] = []
-        for service in exposure:
-            if system.name in (service.exposed, service.gateway):
-                links.append(Link(f"Gateway config ({service.gateway}, service {service.name})",
-                                  rel(path, kong_file(model, service))))
-            if system.name == service.exposed:
+        for service in index.system_services.get(name, ()):
+            links.append(Link(f"Gateway config ({service.gateway}, service {service.name})",
+                              links_from.to(index.kong_files[id(service)])))
+            if name == service.exposed:
                 links.append(Link("OpenAPI contract",
-                                  rel(path, f"openapi/{file_name(system.name, '.yaml')}")))
-        if any(e.broker == system.name for e in model.events.values()):
+                                  links_from.to(f"openapi/{file_name(name, '.yaml')}")))
+        if name in index.brokers:
             links.append(Link("AsyncAPI contract",
-                              rel(path, f"asyncapi/{file_name(system.name, '.yaml')}")))
+                              links_from.to(f"asyncapi/{file_name(name, '.yaml')}")))
         teams = sorted({f.owner or UNOWNED for f in [*outbound, *inbound, *hops]})
-        links += [Link(f"Alert rules ({t})", rel(path, alerts_file(t))) for t in teams]
+        links += [Link(f"Alert rules ({t})", links_from.to(alerts_file(t))) for t in teams]
         links = list({(ln.text, ln.href): ln for ln in links}.values())
+        upstream_systems, upstream_systems_more = index.systems_near(
+            name, upstream=True, keep_direct=True)
+        downstream_systems, downstream_systems_more = index.systems_near(
+            name, upstream=False, keep_direct=True)
         return {
             "system": system,
             "team": self._team(model, system.owner),
@@ -362,13 +704,15 @@ class RunbooksTarget(Target):
             "hops": hops,
             "events": events,
             "policies": policies,
-            "flow_link": lambda n: rel(path, flow_doc(n)),
-            "system_link": lambda n: rel(path, system_doc(n)),
-            "index_link": rel(path, f"{self.output_dir}/index.md"),
-            "upstream_systems": graph_systems(ctx.graph, system.name, upstream=True),
-            "downstream_systems": graph_systems(ctx.graph, system.name, upstream=False),
-            "waivers": waivers_on(model, [
-                ("System", system.name), *(("AccessPolicy", p.name) for p in policies),
+            "flow_link": links_from.flow,
+            "system_link": links_from.system,
+            "index_link": links_from.to(f"{self.output_dir}/index.md"),
+            "upstream_systems": upstream_systems,
+            "upstream_systems_more": upstream_systems_more,
+            "downstream_systems": downstream_systems,
+            "downstream_systems_more": downstream_systems_more,
+            "waivers": index.waivers_on([
+                ("System", name), *(("AccessPolicy", p.name) for p in policies),
             ]),
             "links": links,
             "plants": ", ".join(resource_plants(model, system)),

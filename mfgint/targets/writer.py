@@ -5,6 +5,12 @@ run wrote. The next run uses it to remove files that are no longer generated and
 overwrite (or remove) a file whose content no longer matches its record, i.e. that a person
 edited. ``once`` files (hand-written extension points) are created when missing and never
 touched again.
+
+A large run streams: a ``Planner`` takes the files one at a time and, in ``disk`` mode, writes
+each new or changed file straight into a staging folder beside the output folder, keeping only
+its path and hash. ``apply`` then moves the staged files into place (or renames the staging
+folder when the output folder is new), so a failed run still leaves the output folder as it
+was. Files are not synced one by one; the folders that changed are, once, at the end.
 """
 
 from __future__ import annotations
@@ -15,17 +21,23 @@ import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mfgint.targets.base import GeneratedFile
 
 MANIFEST_NAME = ".mfgint-manifest.json"
 MANIFEST_VERSION = 1
 _DRIVE_RX = re.compile(r"^[A-Za-z]:")
+# memory: keep every new file's bytes (for --diff and the tests); disk: stage them in a folder
+# beside the output as they come; none: keep nothing (--check, --dry-run: plans never applied).
+StagingMode = Literal["memory", "disk", "none"]
+_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0) | getattr(
+    os, "O_CLOEXEC", 0)
 
 
 class UnsafePathError(ValueError):
@@ -136,6 +148,18 @@ class Plan:
     kept: int = 0
     # What each conflicting path would get with --force (None: it would be removed).
     pending: dict[str, bytes | None] = field(default_factory=dict)
+    # disk mode: the staging folder holding new files (``fresh``: laid out as the new output
+    # folder; else under ``new/``), and the paths staged there, with None for removals.
+    staging: Path | None = None
+    fresh: bool = False
+    staged: dict[str, bool] = field(default_factory=dict)
+    mode: StagingMode = "memory"
+
+    def discard(self) -> None:
+        """Remove the staging folder of a plan that will not be applied."""
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
 
     @property
     def manifest_changed(self) -> bool:
@@ -207,13 +231,208 @@ def read_manifest(out: Path) -> tuple[dict[str, ManifestEntry], bytes | None]:
 
 
 def render_manifest(entries: dict[str, ManifestEntry]) -> bytes:
-    """The manifest bytes: sorted, no timestamps, trailing newline."""
-    doc = {
-        "generator": "mfgint",
-        "version": MANIFEST_VERSION,
-        "files": {k: entries[k].as_json() for k in sorted(entries)},
-    }
-    return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    """The manifest bytes: sorted, no timestamps, trailing newline.
+
+    Exactly ``json.dumps(doc, indent=2, sort_keys=True)``, written entry by entry: a large
+    run's manifest has a hundred thousand entries, and building the whole document first
+    costs more memory than the rest of the run.
+    """
+    if not entries:
+        doc = {"files": {}, "generator": "mfgint", "version": MANIFEST_VERSION}
+        return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    parts = ['{\n  "files": {']
+    for i, path in enumerate(sorted(entries)):
+        entry = entries[path]
+        once = '\n      "once": true,' if entry.once else ""
+        parts.append(f'{"," if i else ""}\n    {json.dumps(path)}: {{{once}\n'
+                     f'      "sha256": {json.dumps(entry.sha256)},\n'
+                     f'      "target": {json.dumps(entry.target)}\n    }}')
+    parts.append(f'\n  }},\n  "generator": "mfgint",\n  "version": {MANIFEST_VERSION}\n}}\n')
+    return "".join(parts).encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """What planning one file found, without its bytes (what parallel workers send back)."""
+
+    path: str
+    entry: ManifestEntry
+    action: str  # create | update | kept | conflict
+    reason: str = ""
+
+
+class _Confiner:
+    """``confine`` for many paths: each folder is resolved once."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.base = out.resolve()
+        self.folders: dict[str, Path] = {}
+
+    def __call__(self, path: str) -> Path:
+        folder, _, name = path.rpartition("/")
+        resolved = self.folders.get(folder)
+        if resolved is None:
+            resolved = (self.base / folder).resolve() if folder else self.base
+            if resolved != self.base and self.base not in resolved.parents:
+                raise UnsafePathError(f"path {path!r} resolves outside the output folder")
+            self.folders[folder] = resolved
+        final = resolved / name
+        if final.is_symlink():
+            return confine(self.out, path)
+        return self.base / path
+
+
+class Planner:
+    """Plans a run one file at a time (see the module docstring); ``finish`` gives the Plan."""
+
+    def __init__(self, out: Path, mode: StagingMode = "memory") -> None:
+        if out.exists() and not out.is_dir():
+            raise WriterError(f"output path {out} exists and is not a folder")
+        self.out = out
+        self.mode: StagingMode = mode
+        self.fresh = not out.exists()
+        self.old_entries, self.old_raw = ({}, None) if self.fresh else read_manifest(out)
+        self.confiner = None if self.fresh else _Confiner(out)
+        self.records: dict[str, FileRecord] = {}
+        self.targets: dict[str, str] = {}
+        self.data: dict[str, bytes] = {}  # memory mode: new bytes by path
+        self.old: dict[str, bytes] = {}  # memory mode: current bytes of updated files
+        self.staging: Path | None = None
+        self._made: set[Path] = set()
+
+    # --- one file ------------------------------------------------------------------------
+
+    def add(self, target: str, file: GeneratedFile) -> FileRecord:
+        """Plan one generated file: compare it with the folder, stage it when it changes."""
+        record = self.examine(target, file)
+        self.keep(record, target)
+        return record
+
+    def examine(self, target: str, file: GeneratedFile) -> FileRecord:
+        """Plan one file without recording it (parallel workers call this, then send it)."""
+        path = check_path(file.path)
+        if path in self.targets:
+            raise UnsafePathError(
+                f"{path!r} is generated twice (targets {self.targets[path]} and {target})")
+        data = file.content
+        entry = ManifestEntry(sha256(data), target, file.once)
+        if self.fresh:
+            self._stage(path, data)
+            return FileRecord(path, entry, "create")
+        assert self.confiner is not None
+        final = self.confiner(path)
+        try:
+            info = os.stat(final)
+        except FileNotFoundError:
+            self._stage(path, data)
+            return FileRecord(path, entry, "create")
+        if stat.S_ISDIR(info.st_mode):
+            raise WriterError(f"{final} is a folder, but mfgint generates a file there")
+        if file.once:
+            return FileRecord(path, entry, "kept")
+        current = final.read_bytes()
+        if current == data:
+            return FileRecord(path, entry, "kept")
+        if self.mode == "memory":
+            self.old[path] = current
+        previous = self.old_entries.get(path)
+        if previous is None:
+            reason = "exists but was not generated by mfgint"
+        elif previous.sha256 != sha256(current):
+            reason = "edited since mfgint generated it"
+        else:
+            self._stage(path, data)
+            return FileRecord(path, entry, "update")
+        self._stage(path, data)
+        return FileRecord(path, entry, "conflict", reason)
+
+    def keep(self, record: FileRecord, target: str) -> None:
+        """Record a planned file (from ``examine`` here or in a worker)."""
+        if record.path in self.targets:
+            raise UnsafePathError(f"{record.path!r} is generated twice (targets "
+                                  f"{self.targets[record.path]} and {target})")
+        self.targets[record.path] = target
+        self.records[record.path] = record
+
+    def _stage(self, path: str, data: bytes) -> None:
+        if self.mode == "memory":
+            self.data[path] = data
+        elif self.mode == "disk":
+            _write_fast(self._staging_root() / path, data, self._made)
+
+    def _staging_root(self) -> Path:
+        if self.staging is None:
+            self.staging = make_staging(self.out)
+        return self.staging if self.fresh else self.staging / "new"
+
+    def prepare(self) -> None:
+        """Create the staging folder now (before forking workers that stage into it)."""
+        if self.mode == "disk":
+            self._staging_root().mkdir(parents=True, exist_ok=True)
+
+    def discard(self) -> None:
+        """Remove the staging folder (a failed or read-only run)."""
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
+    # --- the whole run -------------------------------------------------------------------
+
+    def finish(self, *, targets_run: Iterable[str], prune: bool = True) -> Plan:
+        """Everything the run would do, once every file was added."""
+        paths = self.records
+        folders = {p[:i] for p in paths for i, c in enumerate(p) if c == "/"}
+        clash = sorted(folders & paths.keys())
+        if clash:
+            raise UnsafePathError(f"{clash[0]!r} is generated both as a file and as a folder")
+        run = set(targets_run)
+        result = Plan(out=self.out, old_manifest=self.old_raw, staging=self.staging,
+                      fresh=self.fresh, mode=self.mode)
+        new_entries: dict[str, ManifestEntry] = {}
+        for path in sorted(paths):
+            record = paths[path]
+            new_entries[path] = record.entry
+            if record.action == "kept":
+                result.kept += 1
+                continue
+            new = self.data.get(path)
+            if record.action == "conflict":
+                result.conflicts.append(Conflict(path, record.reason))
+                result.pending[path] = new if self.mode != "disk" else b""
+            else:
+                result.changes.append(Change(record.action, path, self.old.get(path), new))
+            result.staged[path] = True
+        for path, old in sorted(self.old_entries.items()):
+            if path in paths:
+                continue
+            keep = not prune or old.target not in run or old.once
+            if keep:
+                if not (old.once and prune and old.target in run):
+                    new_entries[path] = old
+                continue
+            assert self.confiner is not None
+            final = self.confiner(path)
+            if not final.is_file():
+                continue
+            current = final.read_bytes()
+            if sha256(current) != old.sha256:
+                result.conflicts.append(Conflict(path, "edited since mfgint generated it; "
+                                                 "no longer generated"))
+                result.pending[path] = None
+                continue
+            result.changes.append(Change("remove", path, current, None))
+        result.manifest = render_manifest(new_entries)
+        result.changes.sort(key=lambda c: c.path)
+        result.conflicts.sort(key=lambda c: c.path)
+        return result
+
+
+def make_staging(out: Path) -> Path:
+    """A new, empty staging folder beside ``out`` (its parent is created when missing)."""
+    parent = out.absolute().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.mfgint-", dir=parent))
 
 
 def plan(
@@ -222,116 +441,67 @@ def plan(
     *,
     targets_run: Iterable[str],
     prune: bool = True,
+    staging: StagingMode = "memory",
 ) -> Plan:
-    """Compare generated files with the output folder and its manifest; change nothing."""
-    planned = _check_planned(out, list(files))
-    if out.exists() and not out.is_dir():
-        raise WriterError(f"output path {out} exists and is not a folder")
-    old_entries, old_raw = read_manifest(out) if out.is_dir() else ({}, None)
-    run = set(targets_run)
-    result = Plan(out=out, old_manifest=old_raw)
-    new_entries: dict[str, ManifestEntry] = {}
-    for path in sorted(planned):
-        item = planned[path]
-        data = item.file.content
-        target = confine(out, path)
-        new_entries[path] = ManifestEntry(sha256(data), item.target, item.file.once)
-        if target.is_dir():
-            raise WriterError(f"{target} is a folder, but mfgint generates a file there")
-        if not target.exists():
-            result.changes.append(Change("create", path, None, data))
-            continue
-        if item.file.once:
-            result.kept += 1
-            continue
-        current = target.read_bytes()
-        if current == data:
-            result.kept += 1
-            continue
-        record = old_entries.get(path)
-        if record is None:
-            result.conflicts.append(Conflict(path, "exists but was not generated by mfgint"))
-        elif record.sha256 != sha256(current):
-            result.conflicts.append(Conflict(path, "edited since mfgint generated it"))
-        else:
-            result.changes.append(Change("update", path, current, data))
-            continue
-        result.pending[path] = data
-    for path, record in sorted(old_entries.items()):
-        if path in planned:
-            continue
-        keep = not prune or record.target not in run or record.once
-        if keep:
-            if not (record.once and prune and record.target in run):
-                new_entries[path] = record
-            continue
-        target = confine(out, path)
-        if not target.is_file():
-            continue
-        current = target.read_bytes()
-        if sha256(current) != record.sha256:
-            result.conflicts.append(Conflict(path, "edited since mfgint generated it; "
-                                             "no longer generated"))
-            result.pending[path] = None
-            continue
-        result.changes.append(Change("remove", path, current, None))
-    result.manifest = render_manifest(new_entries)
-    result.changes.sort(key=lambda c: c.path)
-    result.conflicts.sort(key=lambda c: c.path)
-    return result
-
-
-def _check_planned(out: Path, files: list[PlannedFile]) -> dict[str, PlannedFile]:
-    planned: dict[str, PlannedFile] = {}
-    for item in files:
-        path = check_path(item.file.path)
-        confine(out, path)
-        if path in planned:
-            raise UnsafePathError(
-                f"{path!r} is generated twice (targets {planned[path].target} and {item.target})"
-            )
-        planned[path] = item
-    folders = {"/".join(p.split("/")[:i]) for p in planned for i in range(1, p.count("/") + 1)}
-    clash = sorted(folders & set(planned))
-    if clash:
-        raise UnsafePathError(f"{clash[0]!r} is generated both as a file and as a folder")
-    return planned
+    """Compare generated files with the output folder and its manifest; change nothing there."""
+    planner = Planner(out, staging)
+    try:
+        for item in files:
+            planner.add(item.target, item.file)
+        return planner.finish(targets_run=targets_run, prune=prune)
+    except BaseException:
+        planner.discard()
+        raise
 
 
 def apply(result: Plan, *, force: bool = False) -> None:
     """Carry out a plan atomically: on any failure the output folder is left as it was."""
+    try:
+        _apply(result, force)
+    finally:
+        result.discard()
+
+
+def _apply(result: Plan, force: bool) -> None:
     if result.conflicts and not force:
         raise ConflictError(result.conflicts)
-    writes: dict[str, bytes] = {c.path: c.new for c in result.changes if c.new is not None}
+    if result.mode == "none":
+        raise WriterError("this plan was made to be listed, not applied")
+    writes = [c.path for c in result.changes if c.action != "remove"]
     removals = [c.path for c in result.changes if c.action == "remove"]
     for conflict in result.conflicts:
-        data = result.pending.get(conflict.path)
-        if data is None:
+        if result.pending.get(conflict.path) is None:
             removals.append(conflict.path)
         else:
-            writes[conflict.path] = data
+            writes.append(conflict.path)
     if not writes and not removals and not result.manifest_changed:
         return
     out = result.out
-    if not out.exists():
-        _create_folder(out, writes, result.manifest)
+    if result.mode == "memory":
+        data = {c.path: c.new for c in result.changes if c.new is not None}
+        data.update({p: d for p, d in result.pending.items() if d is not None})
+        result.staging = make_staging(out)
+        made: set[Path] = set()
+        root = result.staging if not out.exists() else result.staging / "new"
+        for path in sorted(writes):
+            _write_fast(root / path, data[path], made)
+        result.fresh = not out.exists()
+    assert result.staging is not None or not writes
+    if result.staging is None:
+        result.staging = make_staging(out)
+    if result.fresh:
+        _create_folder(out, result.staging, result.manifest)
+        result.staging = None
         return
-    _update_folder(out, writes, sorted(removals), result.manifest)
+    _update_folder(out, result.staging, sorted(writes), sorted(removals), result.manifest)
 
 
-def _create_folder(out: Path, writes: dict[str, bytes], manifest: bytes) -> None:
-    parent = out.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.mfgint-", dir=parent))
-    try:
-        for path, data in sorted(writes.items()):
-            _write(tmp / path, data)
-        _write(tmp / MANIFEST_NAME, manifest)
-        tmp.chmod(0o777 & ~_umask())
-        os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+def _create_folder(out: Path, staged: Path, manifest: bytes) -> None:
+    """Rename a staging folder holding every new file into place as the output folder."""
+    _write_fast(staged / MANIFEST_NAME, manifest, set())
+    staged.chmod(0o777 & ~_umask())
+    os.rename(staged, out)
+    _sync_folder(out.absolute().parent)
 
 
 def _umask() -> int:
@@ -340,27 +510,45 @@ def _umask() -> int:
     return mask
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+def _write_fast(path: Path, data: bytes, made: set[Path]) -> None:
+    """Write a new file, creating its folder when this run did not yet (no per-file sync)."""
+    folder = path.parent
+    if folder not in made:
+        folder.mkdir(parents=True, exist_ok=True)
+        made.add(folder)
+    fd = os.open(path, _OPEN_FLAGS, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
-def _update_folder(out: Path, writes: dict[str, bytes], removals: list[str],
+def _sync_folder(folder: Path) -> None:
+    """Make the renames in ``folder`` durable (where the platform allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _update_folder(out: Path, tmp: Path, writes: list[str], removals: list[str],
                    manifest: bytes) -> None:
     base = out.resolve()
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.mfgint-", dir=base.parent))
     staged, backup = tmp / "new", tmp / "old"
     placed: list[Path] = []
     backed_up: list[tuple[Path, Path]] = []
     made_dirs: list[Path] = []
     try:
-        for path, data in sorted(writes.items()):
-            _write(staged / path, data)
-        _write(staged / MANIFEST_NAME, manifest)
-        moves = [*sorted(writes), MANIFEST_NAME]
+        _write_fast(staged / MANIFEST_NAME, manifest, set())
+        moves = [*writes, MANIFEST_NAME]
         for path in removals:
             _move_aside(base / path, backup / path, backed_up)
         for path in moves:
@@ -387,6 +575,7 @@ def _update_folder(out: Path, writes: dict[str, bytes], removals: list[str],
             if not _rmdir_quiet(folder):
                 break
             folder = folder.parent
+    _sync_folder(base)
 
 
 def _move_aside(final: Path, saved: Path, journal: list[tuple[Path, Path]]) -> None:
