@@ -17,6 +17,7 @@ option.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,6 +31,7 @@ from mfgint.targets.base import (
     TargetContext,
     resource_plants,
 )
+from mfgint.targets.env import LazyList
 from mfgint.targets.naming import file_name, safe_segment
 
 TEMPLATE = "alerts/team.rules.yml.j2"
@@ -116,10 +118,16 @@ class AlertsTarget(Target):
                 by_team.setdefault(flow.owner or UNOWNED, []).append(flow)
         for team, flows in sorted(by_team.items()):
             path = f"{self.output_dir}/{file_name(team, '.rules.yml')}"
-            groups = [self._group(ctx.model, team, f, path, base) for f in flows]
+            groups = LazyList(len(flows), functools.partial(
+                self._groups, ctx.model, team, flows, path, base))
             text = ctx.render(TEMPLATE, team=team, path=path, document={"groups": groups},
                               flows=flows)
             yield GeneratedFile(path, text.encode("utf-8"))
+
+    def _groups(self, model: Model, team: str, flows: list[Flow], path: str,
+                base: str | None) -> Iterator[dict[str, Any]]:
+        for flow in flows:
+            yield self._group(model, team, flow, path, base)
 
     def _runbook_url(self, flow: str, path: str, base: str | None, anchor: str) -> str:
         if base:

@@ -709,6 +709,12 @@ def isort_names(names: Iterable[str]) -> list[str]:
 
 def import_block(imports: Iterable[tuple[str, Iterable[str]]], width: int = 100) -> str:
     """``from module import names`` lines as ruff's isort writes them (sorted, wrapped)."""
+    key = tuple((module, frozenset(names)) for module, names in imports)
+    return _import_block(key, width)
+
+
+@functools.lru_cache(maxsize=16384)
+def _import_block(imports: tuple[tuple[str, frozenset[str]], ...], width: int) -> str:
     lines: list[str] = []
     for module, names in sorted(imports, key=lambda item: item[0].lower()):
         ordered = isort_names(names)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,23 @@ _Dumper.add_representer(str, _represent_str)
 _Dumper.add_representer(tuple, _represent_sequence)
 
 
+class LazyList(Sequence[Any]):
+    """A list whose items are made while they are dumped, so a large document never exists whole."""
+
+    def __init__(self, length: int, items: Callable[[], Iterable[Any]]) -> None:
+        self._length = length
+        self._items = items
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items())
+
+    def __getitem__(self, index: Any) -> Any:
+        return list(self)[index]
+
+
 def to_yaml(data: Any, sort_keys: bool = False) -> str:
     """Block YAML, byte-stable: keys keep their (deterministic) insertion order unless sorted."""
     try:
@@ -89,6 +106,7 @@ _LITERAL_RX = re.compile(f"[\n{_PRINTABLE}]+")
 _NOT_PLAIN_RX = re.compile(r"^(?:---|\.\.\.|[#,\[\]{}&*!|>'\"%@`]|[?:-](?: |$)| )|: |:$| #| $")
 _RESOLVERS: dict[Any, list[tuple[str, re.Pattern[str]]]] = _Dumper.yaml_implicit_resolvers
 _KEY_MAX = 128 - len("!!str") - 1  # longest simple key PyYAML writes without "? "
+_PARTS_PER_CHUNK = 50_000
 
 
 class _Unsupported(Exception):
@@ -140,6 +158,7 @@ class _FastEmitter(yaml.emitter.Emitter):
 
     def __init__(self, sort_keys: bool) -> None:
         self.parts: list[str] = []
+        self.chunks: list[str] = []  # parts joined so far: long lists of small strings cost more
         super().__init__(_Sink(self.parts), canonical=False, indent=_INDENT, width=_WIDTH,
                          allow_unicode=True, line_break="\n")
         self.sort_keys = sort_keys
@@ -159,7 +178,7 @@ class _FastEmitter(yaml.emitter.Emitter):
         if self.open_ended:
             self.write_indicator("...", True)
             self.write_indent()
-        return "".join(self.parts)
+        return "".join([*self.chunks, *self.parts])
 
     def _to_indent(self, indent: int) -> None:
         """PyYAML's write_indent for a known indent."""
@@ -190,9 +209,12 @@ class _FastEmitter(yaml.emitter.Emitter):
             self.whitespace = self.indention = self.open_ended = False
             self._node(value, indent)
 
-    def _sequence(self, data: list[Any] | tuple[Any, ...], indent: int) -> None:
+    def _sequence(self, data: Iterable[Any], indent: int) -> None:
         parts = self.parts
         for item in data:
+            if len(parts) > _PARTS_PER_CHUNK:
+                self.chunks.append("".join(parts))
+                parts.clear()
             self._to_indent(indent)
             if self.whitespace:
                 parts.append("-")
@@ -212,7 +234,7 @@ class _FastEmitter(yaml.emitter.Emitter):
                 self._mapping(value, parent + _INDENT)
             else:
                 self._flow_empty("{}")
-        elif kind is list or kind is tuple:
+        elif kind is list or kind is tuple or kind is LazyList:
             if value:
                 self._sequence(value, parent + _INDENT)
             else:
@@ -339,7 +361,7 @@ def _plain(data: Any) -> Any:
         raise UndefinedError("an undefined value cannot be dumped")
     if isinstance(data, Mapping):
         return {k: _plain(v) for k, v in data.items()}
-    if isinstance(data, (list, tuple)):
+    if isinstance(data, (list, tuple, LazyList)):
         return [_plain(v) for v in data]
     return data
 

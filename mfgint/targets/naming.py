@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -19,6 +20,7 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
+@functools.lru_cache(maxsize=65536)
 def safe_segment(name: str) -> str:
     """One path segment made from a resource name: lowercase ``[a-z0-9._-]``, never ``.``/``..``.
 
@@ -44,6 +46,7 @@ def file_name(name: str, suffix: str) -> str:
     return f"{safe_segment(name)}{suffix}"
 
 
+@functools.lru_cache(maxsize=65536)
 def pascal(text: str) -> str:
     """``work-order`` -> ``WorkOrder`` (an identifier; prefixed when it starts with a digit)."""
     out = "".join(w[:1].upper() + w[1:] for w in words(text))
@@ -58,6 +61,7 @@ def camel(text: str) -> str:
     return p[:1].lower() + p[1:]
 
 
+@functools.lru_cache(maxsize=65536)
 def snake(text: str) -> str:
     """``work-order`` -> ``work_order`` (a valid Python identifier)."""
     out = "_".join(w.lower() for w in words(text))

@@ -28,7 +28,13 @@ from mfgint.compiler.model import (
 )
 from mfgint.graph.core import CRITICALITY_RANK, IntegrationGraph, node_id, split_id
 from mfgint.targets.alerts import BURN_WINDOWS, freshness_of
-from mfgint.targets.base import GeneratedFile, Target, TargetContext, resource_plants
+from mfgint.targets.base import (
+    GeneratedFile,
+    GenerationError,
+    Target,
+    TargetContext,
+    resource_plants,
+)
 from mfgint.targets.connectors import package_name
 from mfgint.targets.exposure import Service, gateways, services
 from mfgint.targets.kong import team_of
@@ -304,9 +310,11 @@ class _Reach:
 class _Index:
     """Look-ups built once per run, so that no runbook scans every flow, event or policy."""
 
-    def __init__(self, model: Model, graph: IntegrationGraph, exposure: list[Service]) -> None:
+    def __init__(self, model: Model, graph: IntegrationGraph, exposure: list[Service],
+                 limit: int = DEPENDENCY_LIMIT) -> None:
         self.model = model
         self.graph = graph
+        self.limit = limit
         self.order = {name: i for i, name in enumerate(model.flows)}
         self.inbound: dict[str, list[Flow]] = {}
         self.outbound: dict[str, list[Flow]] = {}
@@ -374,9 +382,10 @@ class _Index:
             found = self._reach[upstream] = _Reach(self.graph, upstream=upstream)
         return found
 
-    def systems_near(self, system: str, *, upstream: bool, keep_direct: bool = False,
-                     limit: int = DEPENDENCY_LIMIT) -> tuple[list[tuple[str, int]], int]:
+    def systems_near(self, system: str, *, upstream: bool,
+                     keep_direct: bool = False) -> tuple[list[tuple[str, int]], int]:
         """``nearest(graph_systems(system))`` without walking the whole graph."""
+        limit = self.limit
         key = (system, upstream, keep_direct, limit)
         found = self._near.get(key)
         if found is None:
@@ -411,7 +420,7 @@ class _Index:
         kept.sort(key=lambda f: self.order[f.name])
         return kept, count - limit
 
-    def upstream_flows(self, flow: Flow, limit: int = DEPENDENCY_LIMIT) -> tuple[list[Flow], int]:
+    def upstream_flows(self, flow: Flow) -> tuple[list[Flow], int]:
         """``most_critical`` of the flows into ``flow``'s source (without ``flow``)."""
         source = flow.source
         flows = self.inbound.get(source, [])
@@ -422,9 +431,9 @@ class _Index:
                 found = self._ranked_inbound[source] = self._ranked(flows)
             return found
 
-        return self._pick(flow, flows, source in flow.targets, ranked, limit)
+        return self._pick(flow, flows, source in flow.targets, ranked, self.limit)
 
-    def downstream_flows(self, flow: Flow, limit: int = DEPENDENCY_LIMIT) -> tuple[list[Flow], int]:
+    def downstream_flows(self, flow: Flow) -> tuple[list[Flow], int]:
         """``most_critical`` of the flows out of ``flow``'s targets (without ``flow``)."""
         targets = tuple(dict.fromkeys(flow.targets))
         flows = self._union.get(targets)
@@ -443,7 +452,7 @@ class _Index:
                 found = self._ranked_union[targets] = self._ranked(union)
             return found
 
-        return self._pick(flow, flows, flow.source in targets, ranked, limit)
+        return self._pick(flow, flows, flow.source in targets, ranked, self.limit)
 
     def downstream_systems(self, targets: Sequence[str]) -> tuple[list[tuple[str, int]], int]:
         """The nearest systems fed by any of ``targets`` (not themselves), and how many more."""
@@ -456,7 +465,7 @@ class _Index:
                 {s for t in key for s in self.walk(t, upstream=False) if s[0] not in key},
                 key=lambda r: (r[1], r[0]),
             )
-        return nearest(found)
+        return nearest(found, self.limit)
 
 
 class _Links:
@@ -542,11 +551,14 @@ class RunbooksTarget(Target):
     def _index(ctx: TargetContext) -> _Index:
         # One slot: the index refers to its model, so a per-model cache would keep every model
         # alive; the last run's is what prepare() built for the shards of the same run.
+        limit = ctx.options.get("dependency_limit", DEPENDENCY_LIMIT)
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            raise GenerationError("runbooks option dependency_limit must be a positive integer")
         if _LAST_INDEX:
             ref, index = _LAST_INDEX[0]
-            if ref() is ctx.graph and index.model is ctx.model:
+            if ref() is ctx.graph and index.model is ctx.model and index.limit == limit:
                 return index
-        index = _Index(ctx.model, ctx.graph, services(ctx.model))
+        index = _Index(ctx.model, ctx.graph, services(ctx.model), limit)
         _LAST_INDEX[:] = [(weakref.ref(ctx.graph), index)]
         return index
 

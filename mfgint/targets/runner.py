@@ -64,13 +64,18 @@ def run_targets(ctx: TargetContext, names: tuple[str, ...] | list[str], planner:
         shards = jobs if target.shardable else 1
         units.extend((name, shard, shards) for shard in range(shards))
     units.sort(key=lambda u: (_cost(u[0]), u[1]))
+    if len(units) == 1:
+        run_targets(ctx, names, planner, jobs=1)
+        return
     planner.prepare()
     global _JOB
     _JOB = (ctx, planner)
     gc.collect()
     gc.freeze()  # the workers then leave the shared objects' pages alone
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(units))) as pool:
+        # A fresh fork per unit: one unit's leftovers never add to the next one's peak memory.
+        pool_ctx = multiprocessing.get_context("fork")
+        with pool_ctx.Pool(min(jobs, len(units)), maxtasksperchild=1) as pool:
             for name, sent in pool.imap_unordered(_work, units):
                 for path, sha, once, action, reason in sent:
                     planner.keep(FileRecord(path, ManifestEntry(sha, name, once), action, reason),

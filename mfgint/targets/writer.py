@@ -429,8 +429,11 @@ class Planner:
 
 
 def make_staging(out: Path) -> Path:
-    """A new, empty staging folder beside ``out`` (its parent is created when missing)."""
-    parent = out.absolute().parent
+    """A new, empty staging folder beside ``out`` (its parent is created when missing).
+
+    Beside the real folder when ``out`` is a link to one, so that files move by renaming.
+    """
+    parent = (out.resolve() if out.is_dir() else out.absolute()).parent
     parent.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=f".{out.name}.mfgint-", dir=parent))
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from mfgint.targets import env
-from mfgint.targets.env import to_yaml
+from mfgint.targets.env import LazyList, to_yaml
 
 # Characters that change how PyYAML quotes or breaks a scalar: indicators, spaces, line breaks,
 # quotes, escapes, non-ASCII letters, a BOM, a lone surrogate, a tab, control characters.
@@ -116,7 +116,8 @@ def _node(rng: random.Random, depth: int) -> Any:
         return _scalar(rng)
     if roll < 0.75:
         return {_key(rng): _node(rng, depth + 1) for _ in range(rng.randint(0, 5))}
-    return [_node(rng, depth + 1) for _ in range(rng.randint(0, 5))]
+    items = [_node(rng, depth + 1) for _ in range(rng.randint(0, 5))]
+    return tuple(items) if roll < 0.8 else items
 
 
 def _pyyaml(data: Any, sort_keys: bool = False) -> str:
@@ -170,3 +171,27 @@ def test_block_scalars_keep_the_document_open_ended_like_pyyaml() -> None:
     doc = {"a": "kept\n\n"}
     assert to_yaml(doc) == _pyyaml(doc)
     assert to_yaml(doc).endswith("...\n")
+
+
+def test_lazy_lists_are_dumped_as_the_lists_they_make() -> None:
+    made: list[int] = []
+
+    def groups() -> Any:
+        for i in range(3):
+            made.append(i)
+            yield {"name": f"g{i}", "rules": [{"alert": "A", "expr": "x\n"}]}
+
+    lazy = {"groups": LazyList(3, groups), "empty": LazyList(0, list)}
+    assert made == [], "nothing is made before the dump"
+    assert to_yaml(lazy) == _pyyaml({"groups": list(groups()), "empty": []})
+    fallback = {"groups": LazyList(1, lambda: [{1.5: "float key"}])}
+    assert to_yaml(fallback) == _pyyaml({"groups": [{1.5: "float key"}]})
+
+
+def test_long_documents_are_joined_in_chunks_without_changing_a_byte(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(env, "_PARTS_PER_CHUNK", 7)
+    doc = {"groups": [{"name": f"g{i}", "rules": [{"alert": "A: x", "expr": f"x{i}\n",
+                                                   "tags": ["a", ("b", i)]}]}
+                      for i in range(40)]}
+    assert to_yaml(doc) == _pyyaml(doc)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from tgen_support import MY_TARGETS, context, files_of, model_of, run, write
 
-from mfgint.targets.base import Scope
+from mfgint.graph.core import IntegrationGraph
+from mfgint.targets.base import GenerationError, Scope
+from mfgint.targets.exposure import services
 from mfgint.targets.registry import TARGETS
+from mfgint.targets.runbooks import _Index, graph_systems
 
 LINK_RX = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 
@@ -95,3 +99,54 @@ def test_scope_keeps_the_selected_flow_and_its_systems() -> None:
 def test_my_targets_are_registered() -> None:
     for name in MY_TARGETS:
         assert TARGETS[name].output_dir == name
+
+
+def test_long_dependency_lists_are_cut_to_the_nearest_with_a_pointer(tmp_path: Path) -> None:
+    limit = 3
+    generated = run("runbooks", options={"dependency_limit": limit})
+    texts = files_of(generated)
+    text = texts["runbooks/flows/outbound-delivery-to-wms.md"]
+    upstream = next(line for line in text.splitlines() if line.startswith("Systems upstream"))
+    assert upstream.count("](") == limit
+    assert "more farther away (`mfgint graph --select +system:odoo-erp` shows them all)." \
+        in upstream
+    listed = [line for line in text.split("Upstream, feeding `odoo-erp`:")[1]
+              .split("Downstream, fed by")[0].splitlines() if line.startswith("- ")]
+    assert len(listed) == limit + 1 and listed[-1].startswith("- and ")
+    assert "less critical: the runbook of [`odoo-erp`](../systems/odoo-erp.md) lists" \
+        in listed[-1]
+    assert all("tier-1" in line for line in listed[:-1]), "the most critical are kept"
+    # A system's runbook keeps every direct neighbour, then the nearest others.
+    odoo = texts["runbooks/systems/odoo-erp.md"]
+    model = model_of("examples")
+    direct = {f.source for f in model.flows.values() if "odoo-erp" in f.targets} - {"odoo-erp"}
+    line = next(x for x in odoo.splitlines() if x.startswith("Upstream (systems feeding"))
+    assert all(f"[`{name}`]" in line for name in direct) and len(direct) > limit
+    # Every link still resolves.
+    ctx = context(model, options={"dependency_limit": limit})
+    for name in TARGETS:
+        write(TARGETS[name]().generate(ctx), tmp_path)
+    for md in sorted((tmp_path / "runbooks").rglob("*.md")):
+        for href in LINK_RX.findall(md.read_text(encoding="utf-8")):
+            assert (md.parent / href).is_file(), f"{md} -> {href}"
+
+
+def test_cut_lists_match_the_full_graph_walks() -> None:
+    for landscape in ("examples", "variants"):
+        model = model_of(landscape)
+        graph = IntegrationGraph(model)
+        for limit in (1, 2, 5, 25):
+            index = _Index(model, graph, services(model), limit)
+            for name in model.systems:
+                for upstream in (True, False):
+                    full = graph_systems(graph, name, upstream=upstream)
+                    shown, more = index.systems_near(name, upstream=upstream)
+                    assert (shown, more) == (full[:limit], max(0, len(full) - limit))
+                    keep = max(limit, sum(1 for _, d in full if d == 1))
+                    assert index.systems_near(name, upstream=upstream, keep_direct=True) == (
+                        full[:keep], len(full) - len(full[:keep]))
+
+
+def test_dependency_limit_option_is_checked() -> None:
+    with pytest.raises(GenerationError, match="dependency_limit"):
+        run("runbooks", options={"dependency_limit": 0})
