@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mfgint.compiler.check import full_validator
+from mfgint.compiler.check import fast_error, full_validator
 from mfgint.compiler.loader import display_path, parse_source, read_source
 from mfgint.compiler.source import key_pos
 from mfgint.diagnostics import Diagnostic, Severity, Span
@@ -104,7 +104,10 @@ def load_config(config_path: Path | None, root: Path) -> Config:
     data = docs[0].data
     if not isinstance(data, dict):
         raise ConfigError("mfgint.yaml must be a mapping", Span(shown, 1, 1))
-    errors = sorted(full_validator("config").iter_errors(data), key=lambda e: list(e.path))
+    errors = []
+    if fast_error("config", data) is not None:
+        # jsonschema explains the error; a valid file does not pay for importing it.
+        errors = sorted(full_validator("config").iter_errors(data), key=lambda e: list(e.path))
     if errors:
         err = errors[0]
         path = tuple(err.absolute_path)

@@ -6,16 +6,11 @@ import os
 import sys
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+if TYPE_CHECKING:
+    # rich is imported when the bar is first shown: most runs are not on a terminal.
+    from rich.progress import Progress, TaskID
 
 SHOW_AFTER_SECONDS = 1.0
 
@@ -27,6 +22,27 @@ def progress_wanted() -> bool:
     return sys.stderr.isatty()
 
 
+def _new_bar() -> Progress:
+    """A transient bar on stderr: file count, elapsed time."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+
+
 class FileProgress:
     """Counts files as they are read; shows a transient bar once a run passes one second."""
 
@@ -34,7 +50,7 @@ class FileProgress:
         self.enabled = progress_wanted() if enabled is None else enabled
         self.started = time.monotonic()
         self.bar: Progress | None = None
-        self.task = TaskID(0)
+        self.task: TaskID  # set when the bar is shown
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         """Record progress of a stage (``done`` of ``total`` items)."""
@@ -43,14 +59,7 @@ class FileProgress:
         if self.bar is None:
             if time.monotonic() - self.started < SHOW_AFTER_SECONDS:
                 return
-            self.bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
+            self.bar = _new_bar()
             self.bar.start()
             self.task = self.bar.add_task(stage, total=total)
         self.bar.update(self.task, description=stage, completed=done, total=total)

@@ -8,16 +8,19 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
-
-import fastjsonschema
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any
 
 from mfgint.compiler.loader import RawDocument
 from mfgint.compiler.source import key_pos, locate
 from mfgint.diagnostics import Diagnostic, ResourceRef, Severity
 from mfgint.schemas import API_VERSION, KINDS, load_schema
+
+if TYPE_CHECKING:
+    # The validators are imported on first use: a run that finds every file in the cache checks
+    # nothing, and jsonschema (a tenth of a second to import) only explains invalid documents.
+    import jsonschema
+    from fastjsonschema import JsonSchemaValueException
+    from jsonschema.exceptions import ValidationError
 
 FRIENDLY_PATTERNS: dict[str, str] = {
     "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$": (
@@ -69,26 +72,36 @@ def did_you_mean(word: str, options: Iterable[str]) -> str | None:
 
 
 @cache
-def _fast_validator(kind: str) -> Callable[[Any], Any]:
+def _fast_validator(kind: str) -> Callable[[Any], JsonSchemaValueException | None]:
+    """The compiled check of a kind: returns the first error, or None when valid."""
+    import fastjsonschema
+
     # A deep copy: fastjsonschema rewrites the $refs of the schema it compiles, in place.
     schema = copy.deepcopy(load_schema(kind))
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
-    validator: Callable[[Any], Any] = fastjsonschema.compile(schema, use_default=False)
-    return validator
+    validate: Callable[[Any], Any] = fastjsonschema.compile(schema, use_default=False)
+
+    def first_error(data: Any) -> JsonSchemaValueException | None:
+        try:
+            validate(data)
+        except fastjsonschema.JsonSchemaValueException as exc:
+            return exc
+        return None
+
+    return first_error
 
 
 @cache
 def full_validator(kind: str) -> jsonschema.Draft202012Validator:
+    """The jsonschema validator of a kind: slower than the fast one, but explains errors."""
+    import jsonschema
+
     return jsonschema.Draft202012Validator(load_schema(kind))
 
 
-def fast_error(kind: str, data: Any) -> fastjsonschema.JsonSchemaValueException | None:
+def fast_error(kind: str, data: Any) -> JsonSchemaValueException | None:
     """Fast structural check of one document: None when valid, else the first error."""
-    try:
-        _fast_validator(kind)(data)
-    except fastjsonschema.JsonSchemaValueException as exc:
-        return exc
-    return None
+    return _fast_validator(kind)(data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +326,8 @@ def _diagnose(doc: RawDocument, kind: str, error: ValidationError, note: str) ->
 def _deepest(errors: list[ValidationError]) -> ValidationError | None:
     if not errors:
         return None
+    from jsonschema.exceptions import best_match
+
     found: ValidationError | None = best_match(errors)
     return found
 

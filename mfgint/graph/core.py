@@ -17,10 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from mfgint.compiler.model import Flow, Model
+
+if TYPE_CHECKING:
+    # Imported where a graph is built: most validate runs never build one, and the import
+    # costs a tenth of a second.
+    import networkx as nx
 
 NODE_KINDS = ("system", "object", "event", "team", "plant")
 # Relations a walk follows: data moves along them. Ownership and plant membership do not.
@@ -127,6 +131,8 @@ class IntegrationGraph:
         self.model = model
         self.extra_kinds = frozenset(extra_kinds)
         self._walks: dict[tuple[str, int | None, bool], tuple[tuple[str, int], ...]] = {}
+        import networkx as nx
+
         self.g: nx.MultiDiGraph = nx.MultiDiGraph()
         for name, system in model.systems.items():
             self.g.add_node(node_id("system", name), kind="system", name=name,
@@ -283,6 +289,8 @@ class IntegrationGraph:
 
     def sync_cycles(self) -> list[list[str]]:
         """Cycles made only of synchronous (api) flows, as system-name lists, deduplicated."""
+        import networkx as nx
+
         sync = nx.DiGraph()
         for a, b, e in self.flow_edges():
             if e.pattern == "api":
@@ -300,6 +308,8 @@ class IntegrationGraph:
         An edge lies on a cycle exactly when both ends are in the same strongly connected
         component of the api-only graph, so this is linear in the number of edges.
         """
+        import networkx as nx
+
         sync = nx.DiGraph()
         edges: list[tuple[str, str, str]] = []
         for a, b, e in self.flow_edges():

@@ -13,8 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
 from mfgint.compiler.model import Model, System
 from mfgint.graph.analysis import flow_conflicts, system_conflicts
 from mfgint.graph.core import CRITICALITY_RANK, IntegrationGraph, node_id, split_id
@@ -332,6 +330,8 @@ def _cycles(edges: list[ViewEdge]) -> tuple[tuple[str, ...], ...]:
     Each group is a strongly connected component of the api edges on a cycle; listing
     components rather than every simple cycle keeps this linear on large landscapes.
     """
+    import networkx as nx
+
     sync = nx.DiGraph()
     for e in edges:
         if e.cycle:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from typing import ClassVar
-
-from rich.cells import cell_len
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, ClassVar
 
 from mfgint.compiler.source import SourceFile
 from mfgint.diagnostics import Diagnostic, Severity, Span
 from mfgint.reporters.base import Report, Reporter
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 SEVERITY_STYLE: dict[Severity, str] = {
     Severity.ERROR: "bold red",
@@ -23,6 +22,39 @@ GUTTER_STYLE = "bold blue"
 WAIVED_STYLE = "dim"
 TAB_SIZE = 8
 CONSOLE_WIDTH = 200
+
+
+class Line:
+    """One output line: text with a base style plus appended, optionally styled, runs.
+
+    The same shape as a rich ``Text``, without importing rich: plain output (files, pipes, CI)
+    needs only the text, and rich is imported to colour it on a terminal.
+    """
+
+    __slots__ = ("parts", "style")
+
+    def __init__(self, text: str = "", style: str = "") -> None:
+        self.style = style
+        self.parts: list[tuple[str, str]] = [(text, "")]
+
+    def append(self, text: str, style: str = "") -> None:
+        """Add a run of text; its style is laid over the line's."""
+        self.parts.append((text, style))
+
+    @property
+    def plain(self) -> str:
+        """The text without styles."""
+        return "".join(text for text, _ in self.parts)
+
+    def to_rich(self) -> Text:
+        """The line as a rich Text."""
+        from rich.text import Text
+
+        first, *rest = self.parts
+        out = Text(first[0], style=self.style)
+        for text, style in rest:
+            out.append(text, style=style)
+        return out
 
 
 def plural(n: int, word: str, suffix: str = "s") -> str:
@@ -68,6 +100,8 @@ def printable(text: str) -> str:
 
 def display_width(text: str) -> int:
     """Terminal cells taken by ``text`` once tabs are expanded (wide characters count double)."""
+    from rich.cells import cell_len  # small, unlike the rest of rich
+
     return cell_len(text.expandtabs(TAB_SIZE))
 
 
@@ -83,33 +117,33 @@ def caret_columns(line: str, span: Span) -> tuple[int, int]:
     return pad, 1
 
 
-def code_frame(src: SourceFile | None, span: Span) -> list[Text]:
+def code_frame(src: SourceFile | None, span: Span) -> list[Line]:
     """The offending line with one line of context before and a caret run under the span."""
     if src is None or span.line < 1 or span.line > len(src.lines):
         return []
     first = max(span.line - 1, 1)
     width = len(str(span.line))
     gutter = " " * width + " |"
-    rows = [Text(gutter, style=GUTTER_STYLE)]
+    rows = [Line(gutter, style=GUTTER_STYLE)]
     for n in range(first, span.line + 1):
         raw = printable(src.lines[n - 1])
-        row = Text(f"{n:>{width}} |", style=GUTTER_STYLE)
+        row = Line(f"{n:>{width}} |", style=GUTTER_STYLE)
         shown = raw.expandtabs(TAB_SIZE).rstrip()
         if shown:
             row.append(" " + shown)
         rows.append(row)
     pad, carets = caret_columns(printable(src.lines[span.line - 1]), span)
-    under = Text(gutter, style=GUTTER_STYLE)
+    under = Line(gutter, style=GUTTER_STYLE)
     under.append(" " + " " * pad)
     under.append("^" * carets, style="bold red")
     rows.append(under)
     return rows
 
 
-def note(width: int, label: str, body: str, style: str = "") -> Text:
+def note(width: int, label: str, body: str, style: str = "") -> Line:
     """A ``= label body`` line indented under the gutter; continuation lines stay aligned."""
     head = " " * width + f" = {label}"
-    text = Text(head, style="bold")
+    text = Line(head, style="bold")
     lines = printable_lines(body)
     indent = " " * (len(head) + 1)
     text.append(" " + ("\n" + indent).join(lines), style=style)
@@ -129,17 +163,17 @@ def waiver_text(d: Diagnostic) -> str:
     return f"Waiver '{s.waiver}' ({s.approver}, until {s.expires}): {s.reason}"
 
 
-def render_diagnostic(d: Diagnostic, report: Report) -> list[Text]:
+def render_diagnostic(d: Diagnostic, report: Report) -> list[Line]:
     """Header, code frame and notes of one finding."""
     sev = d.severity.label
-    head = Text(printable(str(d.span)) + ": ", style="bold")
+    head = Line(printable(str(d.span)) + ": ", style="bold")
     head.append(sev, style=WAIVED_STYLE if d.waived else SEVERITY_STYLE[d.severity])
     head.append("[")
     head.append(d.code, style="bold")
     head.append("] ")
     first, *more = printable_lines(d.message)
     head.append(first)
-    rows = [head, *(Text("    " + line) for line in more)]
+    rows = [head, *(Line("    " + line) for line in more)]
     rows.extend(code_frame(report.sources.get(d.span.file), d.span))
     width = len(str(d.span.line))
     if d.hint:
@@ -158,18 +192,18 @@ class TextReporter(Reporter):
     description: ClassVar[str] = "human-readable findings with code frames (default)"
     extension: ClassVar[str] = ".txt"
 
-    def lines(self, report: Report) -> list[Text]:
+    def lines(self, report: Report) -> list[Line]:
         """Every output line as styled text."""
-        rows: list[Text] = []
+        rows: list[Line] = []
         for d in sorted(report.diagnostics, key=lambda d: d.sort_key):
             rows.extend(render_diagnostic(d, report))
-            rows.append(Text(""))
+            rows.append(Line(""))
         c = report.counts()
         failed = c["error"] + c["warning"] + c["info"] > 0
-        rows.append(Text(summary_line(report), style="bold red" if failed else "bold green"))
+        rows.append(Line(summary_line(report), style="bold red" if failed else "bold green"))
         extra = baseline_line(report)
         if extra:
-            rows.append(Text(extra, style=WAIVED_STYLE))
+            rows.append(Line(extra, style=WAIVED_STYLE))
         return rows
 
     def render(self, report: Report) -> str:
@@ -177,6 +211,8 @@ class TextReporter(Reporter):
         rows = self.lines(report)
         if not report.color:
             return "".join(row.plain + "\n" for row in rows)
+        from rich.console import Console
+
         buf = io.StringIO()
         console = Console(
             file=buf,
@@ -189,5 +225,5 @@ class TextReporter(Reporter):
             markup=False,
         )
         for row in rows:
-            console.print(row)
+            console.print(row.to_rich())
         return buf.getvalue()

@@ -6,8 +6,6 @@ import io
 import json
 from typing import Any
 
-import networkx as nx
-
 from mfgint.graph.render.json_graph import link_record, node_record
 from mfgint.graph.view import GraphView
 
@@ -26,6 +24,8 @@ def _text(value: Any) -> str:
 
 def render_graphml(view: GraphView) -> str:
     """The view as GraphML text."""
+    import networkx as nx
+
     g = nx.MultiDiGraph()
     node_keys = sorted({k for n in view.nodes for k in node_record(n) if k != "id"})
     for n in view.nodes:
