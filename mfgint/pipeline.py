@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mfgint.compiler.build import build
-from mfgint.compiler.cache import SpecCache
+from mfgint.compiler.cache import SpecCache, code_fingerprint
 from mfgint.compiler.check import check_documents
 from mfgint.compiler.expand import expand
 from mfgint.compiler.incremental import load_checked
@@ -20,6 +20,7 @@ from mfgint.config import Config, ConfigError, find_config, load_config
 from mfgint.diagnostics import Diagnostic
 from mfgint.graph.core import IntegrationGraph
 from mfgint.validators.engine import Outcome, Selection, finish, run_rules
+from mfgint.validators.incremental import Landscape, RuleCache
 from mfgint.validators.registry import Registry, default_registry
 
 
@@ -68,7 +69,10 @@ def compile_specs(
     all_diags.extend(checked_expansion.diagnostics)
     docs = [*checked.valid, *checked_expansion.valid]
     invalid = checked.invalid_names | checked_expansion.invalid_names
-    built = build(docs, spec_roots(paths), config.default_owner, checked.sources, invalid)
+    known = cache.valid_schemas() if cache is not None else frozenset()
+    built = build(docs, spec_roots(paths), config.default_owner, checked.sources, invalid, known)
+    if cache is not None:
+        cache.save_valid_schemas(built.valid_schemas, known)
     all_diags.extend(built.diagnostics)
     return Compiled(built.model, checked.sources, tuple(all_diags), config, len(files))
 
@@ -80,6 +84,7 @@ class Validation:
     compiled: Compiled
     outcome: Outcome
     registry: Registry
+    reused: int = 0  # (rule, file) findings taken from the previous run instead of rerunning
 
 
 def validate(
@@ -105,7 +110,19 @@ def validate(
     def graph() -> IntegrationGraph:
         return IntegrationGraph(model)
 
-    found = run_rules(model, registry, cfg, day, graph, selection, progress)
+    memo = None
+    if cache is not None:
+        land = Landscape(
+            model,
+            {s.path: s.digest for s in compiled.sources},
+            f"{code_fingerprint()}\0{cfg!r}",
+        )
+        memo = (RuleCache(cache.sibling("rules")), land)
+    found = run_rules(model, registry, cfg, day, graph, selection, progress, memo)
+    reused = 0
+    if memo is not None:
+        memo[0].save()
+        reused = memo[0].reused
     diags = [*compiled.diagnostics, *found]
     outcome = finish(diags, model, registry, cfg, selection, day, baseline)
-    return Validation(compiled, outcome, registry)
+    return Validation(compiled, outcome, registry, reused)

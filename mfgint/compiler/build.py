@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import jsonschema
 import yaml
 
 from mfgint.compiler import model as m
@@ -27,16 +28,25 @@ class BuildResult:
 
     model: m.Model
     diagnostics: tuple[Diagnostic, ...]
+    valid_schemas: frozenset[str] = frozenset()  # digests of version schemas found valid
 
 
 class _Builder:
     """Turns checked documents into model objects; collects reference problems."""
 
-    def __init__(self, roots: tuple[Path, ...], default_owner: str | None) -> None:
+    def __init__(
+        self,
+        roots: tuple[Path, ...],
+        default_owner: str | None,
+        known_schemas: frozenset[str] = frozenset(),
+    ) -> None:
         self.roots = tuple(r.resolve() for r in roots)
+        self.known_schemas = known_schemas
+        self.valid_schemas: set[str] = set()
         self.default_owner = default_owner
         self.diags: list[Diagnostic] = []
         self.tables: dict[str, dict[str, m.Resource]] = {}
+        self.schema_inputs: dict[str, str] = {}
 
     def error(
         self,
@@ -227,6 +237,9 @@ class _Builder:
             if target.stat().st_size > MAX_SCHEMA_FILE_BYTES:
                 raise ValueError("file too large")
             text = target.read_text("utf-8")
+            self.schema_inputs[str(target)] = hashlib.blake2b(
+                text.encode(), digest_size=16
+            ).hexdigest()
             schema = (
                 json.loads(text)
                 if target.suffix == ".json"
@@ -266,6 +279,15 @@ class _Builder:
             )
             return None
         try:
+            key = hashlib.blake2b(repr(schema).encode(), digest_size=16).hexdigest()
+        except RecursionError:
+            key = ""
+        if key and key in self.known_schemas:
+            self.valid_schemas.add(key)
+            return schema  # checked valid by an earlier run (the set comes from the cache)
+        import jsonschema  # on first use: landscapes without schemas never pay for the import
+
+        try:
             jsonschema.Draft202012Validator.check_schema(schema)
         except jsonschema.SchemaError as exc:
             self.error(
@@ -286,6 +308,8 @@ class _Builder:
                 res,
             )
             return None
+        if key:
+            self.valid_schemas.add(key)
         return schema
 
     def flow(self, doc: RawDocument) -> m.Flow:
@@ -300,11 +324,12 @@ class _Builder:
         api = s.get("api")
         odoo = s.get("odoo") or {}
         targets = tuple(s["targets"]) if "targets" in s else (s["target"],)
-        res = m.Flow(
-            self.meta(d),
-            doc.source,
-            d,
-            doc.origin,
+        res = _construct(
+            m.Flow,
+            meta=self.meta(d),
+            src=doc.source,
+            raw=d,
+            origin=doc.origin,
             object=m.ObjectRef.parse(s["object"]),
             source=s["source"],
             targets=targets,
@@ -476,9 +501,14 @@ def build(
     default_owner: str | None = None,
     sources: tuple[Any, ...] = (),
     invalid_names: frozenset[tuple[str, str]] = frozenset(),
+    known_schemas: frozenset[str] = frozenset(),
 ) -> BuildResult:
-    """Build the Model from structurally valid documents and resolve references."""
-    b = _Builder(roots, default_owner)
+    """Build the Model from structurally valid documents and resolve references.
+
+    ``known_schemas`` holds digests of version schemas an earlier run found to be valid JSON
+    Schemas (kept in the cache); ``BuildResult.valid_schemas`` those of this build.
+    """
+    b = _Builder(roots, default_owner, known_schemas)
     tables: dict[str, dict[str, m.Resource]] = {k: {} for k in _FACTORIES}
     for kind, doc in docs:
         res = _FACTORIES[kind](b, doc)
@@ -512,9 +542,35 @@ def build(
         blueprints=_typed(sorted_tables["Blueprint"], m.Blueprint),
         waivers=_typed(sorted_tables["Waiver"], m.Waiver),
         sources=tuple(sources),
+        schema_inputs=dict(sorted(b.schema_inputs.items())),
     )
     _resolve(b, model, invalid_names)
-    return BuildResult(model, tuple(b.diags))
+    return BuildResult(model, tuple(b.diags), frozenset(b.valid_schemas))
+
+
+_SHAPES: dict[type, tuple[dict[str, Any], frozenset[str]]] = {}
+
+
+def _construct(cls: type[R], **values: Any) -> R:
+    """``cls(**values)`` for a frozen Resource dataclass, without its generated ``__init__``.
+
+    A frozen dataclass assigns each field through ``object.__setattr__``; for the 30-odd
+    fields of a Flow that is most of the build time of a large landscape. Resources have no
+    ``__post_init__``, so filling the instance dict with the defaults and the values is the same.
+    """
+    shape = _SHAPES.get(cls)
+    if shape is None:
+        fields = dataclasses.fields(cls)
+        defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
+        shape = _SHAPES[cls] = (defaults, frozenset(f.name for f in fields))
+    defaults, names = shape
+    if not (values.keys() <= names and names - defaults.keys() <= values.keys()):
+        raise TypeError(f"{cls.__name__}: fields {sorted(values)} do not match {sorted(names)}")
+    obj = cls.__new__(cls)
+    state = obj.__dict__
+    state.update(defaults)
+    state.update(values)
+    return obj
 
 
 def _typed(table: dict[str, m.Resource], cls: type[R]) -> dict[str, R]:
@@ -538,9 +594,13 @@ def _resolve(b: _Builder, model: m.Model, invalid: frozenset[tuple[str, str]]) -
             res,
         )
 
+    # Membership is tested inline first: ref() is only called for names that may be missing,
+    # which keeps this linear pass cheap on landscapes with tens of thousands of flows.
+    teams, systems, objects, events = model.teams, model.systems, model.objects, model.events
     for res in model.all_resources():
-        if res.meta.owner is not None and res.meta.owner != b.default_owner:
-            ref(res, "Team", res.meta.owner, "metadata", "owner")
+        owner = res.meta.owner
+        if owner is not None and owner not in teams and owner != b.default_owner:
+            ref(res, "Team", owner, "metadata", "owner")
     for sys_ in model.systems.values():
         for i, p in enumerate(sys_.plants):
             ref(sys_, "Plant", p, "spec", "plants", i)
@@ -561,16 +621,22 @@ def _resolve(b: _Builder, model: m.Model, invalid: frozenset[tuple[str, str]]) -
                         obj,
                     )
     for flow in model.flows.values():
-        ref(flow, "BusinessObject", flow.object.name, "spec", "object")
-        ref(flow, "System", flow.source, "spec", "source")
-        tkey = "targets" if "targets" in flow.raw["spec"] else "target"
+        if flow.object.name not in objects:
+            ref(flow, "BusinessObject", flow.object.name, "spec", "object")
+        if flow.source not in systems:
+            ref(flow, "System", flow.source, "spec", "source")
         for i, t in enumerate(flow.targets):
-            ref(flow, "System", t, *(("spec", tkey, i) if tkey == "targets" else ("spec", tkey)))
+            if t not in systems:
+                many = "targets" in flow.raw["spec"]
+                ref(flow, "System", t, *(("spec", "targets", i) if many else ("spec", "target")))
         for i, v in enumerate(flow.via):
-            ref(flow, "System", v, "spec", "via", i)
-        ref(flow, "Event", flow.event, "spec", "event")
-        if flow.dead_letter:
-            ref(flow, "System", flow.dead_letter.system, "spec", "deadLetter", "system")
+            if v not in systems:
+                ref(flow, "System", v, "spec", "via", i)
+        if flow.event is not None and flow.event not in events:
+            ref(flow, "Event", flow.event, "spec", "event")
+        dlq = flow.dead_letter
+        if dlq is not None and dlq.system is not None and dlq.system not in systems:
+            ref(flow, "System", dlq.system, "spec", "deadLetter", "system")
     for ev in model.events.values():
         ref(ev, "System", ev.publisher, "spec", "publisher")
         ref(ev, "System", ev.broker, "spec", "broker")

@@ -8,6 +8,7 @@ mfgint's cache key (version + schemas) match, so cached and uncached runs report
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -20,15 +21,30 @@ from mfgint import __version__
 from mfgint.diagnostics import Diagnostic, Related, ResourceRef, Severity, Span
 from mfgint.schemas import KINDS, load_schema
 
-FORMAT = 2
+FORMAT = 3
 ENTRY_FIELDS = 5  # digest, documents, diagnostics, check results, invalid names
 Entry = tuple[Any, ...]
 
 
-def cache_key() -> str:
-    """Changes whenever a cached result could change: mfgint's version and its schemas."""
+@functools.cache
+def code_fingerprint() -> str:
+    """Changes when mfgint's code changes: its version and the size and mtime of its modules."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{FORMAT}:{__version__}".encode())
+    h.update(__version__.encode())
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted(root.rglob("*.py")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        h.update(f"{path.relative_to(root)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()
+
+
+def cache_key() -> str:
+    """Changes whenever a cached result could change: mfgint's code and its schemas."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT}:{code_fingerprint()}".encode())
     for kind in KINDS:
         h.update(repr(load_schema(kind)).encode())
     return h.hexdigest()
@@ -79,44 +95,72 @@ def diag_from_tuple(t: tuple[Any, ...]) -> Diagnostic:
 
 
 class SpecCache:
-    """Cached per-file results for one spec root."""
+    """Cached per-file results for one spec root.
+
+    Each file's entry is stored on its own, named by a digest of the cache key, the file's
+    display path and its content, so a run writes only the entries of files that changed. A
+    small index per spec root records which entries the last run used, so that the entry a
+    changed file replaces can be removed.
+    """
 
     def __init__(self, folder: Path, root: Path) -> None:
         ident = hashlib.blake2b(str(root.resolve()).encode(), digest_size=8).hexdigest()
-        self.path = folder / f"specs-{ident}.v{FORMAT}.cache"
+        self.ident = ident
+        self.path = folder / f"specs-{ident}.v{FORMAT}.index"
+        self.entry_dir = folder / "files"
         self.tree_dir = folder / "trees"
         self.key = cache_key()
-        self.entries: dict[str, Entry] = {}
-        self.fresh: dict[str, Entry] = {}
-        self.changed = False
+        self.index: dict[str, str] = {}
+        self.used: dict[str, str] = {}
+        self.new: dict[str, Entry] = {}
         self.hits = 0
-        self._read()
-
-    def _read(self) -> None:
         try:
-            # loads() on the whole file: marshal.load() on a file object reads in small pieces
-            # and is several times slower.
             payload = marshal.loads(self.path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             return
-        if isinstance(payload, tuple) and len(payload) == 2 and payload[0] == self.key:
-            entries = payload[1]
-            if isinstance(entries, dict):
-                self.entries = entries
+        ok = isinstance(payload, tuple) and len(payload) == 2 and payload[0] == self.key
+        if ok and isinstance(payload[1], dict):
+            self.index = payload[1]
+
+    def _name(self, shown: str, digest: str) -> str:
+        text = f"{self.key}\0{shown}\0{digest}"
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+    def valid_schemas(self) -> frozenset[str]:
+        """Digests of object version schemas an earlier run found to be valid JSON Schemas."""
+        try:
+            found = marshal.loads(self.sibling("schemas").read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return frozenset()
+        ok = isinstance(found, tuple) and len(found) == 2 and found[0] == self.key
+        return frozenset(found[1]) if ok and isinstance(found[1], frozenset) else frozenset()
+
+    def save_valid_schemas(self, digests: frozenset[str], before: frozenset[str]) -> None:
+        """Remember the valid schemas of this run (only when the set changed)."""
+        if digests != before:
+            _write_atomic(self.sibling("schemas"), marshal.dumps((self.key, digests)))
+
+    def sibling(self, name: str) -> Path:
+        """Path of another cache file kept for the same spec root (``name`` says what)."""
+        return self.path.with_name(f"{name}-{self.ident}.v{FORMAT}.cache")
 
     def get(self, shown: str, digest: str) -> Entry | None:
         """The entry of a file whose content is unchanged, else None."""
-        entry = self.entries.get(shown)
+        name = self._name(shown, digest)
+        try:
+            entry = marshal.loads((self.entry_dir / name).read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
         if not isinstance(entry, tuple) or len(entry) != ENTRY_FIELDS or entry[0] != digest:
             return None
-        self.fresh[shown] = entry
+        self.used[shown] = name
         self.hits += 1
         return entry
 
     def put(self, shown: str, entry: Entry) -> None:
-        """Record a file's new results."""
-        self.fresh[shown] = entry
-        self.changed = True
+        """Record a file's new results (written by :meth:`save`)."""
+        self.new[shown] = entry
+        self.used[shown] = self._name(shown, entry[0])
 
     def tree_path(self, digest: str) -> Path:
         """Where the position trees of a file with this content are kept."""
@@ -138,12 +182,18 @@ class SpecCache:
         return trees if isinstance(trees, list) else None
 
     def save(self, seen: Iterable[str]) -> None:
-        """Write the cache if anything changed; entries for files not seen are dropped."""
+        """Write new entries and the index; drop the entries of files changed or gone."""
         keep = set(seen)
-        if not self.changed and keep == set(self.entries):
+        for shown, entry in self.new.items():
+            if shown in keep:
+                _write_atomic(self.entry_dir / self.used[shown], marshal.dumps(entry))
+        index = {k: v for k, v in self.used.items() if k in keep}
+        if index == self.index:
             return
-        data = {k: v for k, v in self.fresh.items() if k in keep}
-        _write_atomic(self.path, marshal.dumps((self.key, data)))
+        _write_atomic(self.path, marshal.dumps((self.key, index)))
+        live = set(index.values())
+        for old in set(self.index.values()) - live:
+            (self.entry_dir / old).unlink(missing_ok=True)
 
 
 def _write_atomic(path: Path, payload: bytes) -> None:

@@ -281,6 +281,14 @@ class BusinessObject(Resource):
             candidates = [v for v in candidates if v.minor == ref.minor]
         return max(candidates, key=lambda v: v.minor, default=None)
 
+    @functools.cached_property
+    def sor_by_system(self) -> dict[str, tuple[SystemOfRecord, ...]]:
+        """The system-of-record entries naming each system (large with one entry per plant)."""
+        out: dict[str, list[SystemOfRecord]] = {}
+        for entry in self.system_of_record:
+            out.setdefault(entry.system, []).append(entry)
+        return {k: tuple(v) for k, v in out.items()}
+
     def sor_for(self, plant: str | None) -> list[SystemOfRecord]:
         """Systems of record whose scope covers ``plant`` (None = any)."""
         return [
@@ -557,6 +565,8 @@ class Model:
     waivers: Mapping[str, Waiver]
     sources: tuple[SourceFile, ...] = ()
     root: str = "."
+    # Digests of the schema files the objects' versions were read from, by path.
+    schema_inputs: Mapping[str, str] = field(default_factory=dict)
 
     def by_kind(self, kind: str) -> Mapping[str, Resource]:
         """Resources of one kind."""

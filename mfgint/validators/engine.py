@@ -13,7 +13,8 @@ from mfgint.compiler.loader import _glob_match
 from mfgint.compiler.model import Model, Waiver
 from mfgint.config import Config, ConfigError
 from mfgint.diagnostics import Diagnostic, Related, Severity, Suppression, sort_diagnostics
-from mfgint.validators.registry import Registry, Rule, RuleContext
+from mfgint.validators.incremental import Landscape, RuleCache, run_scoped
+from mfgint.validators.registry import CheckFn, Registry, Rule, RuleContext
 
 ALWAYS_ON = ("YML", "SCH", "REF")
 BASELINE_VERSION = 1
@@ -98,18 +99,36 @@ def run_rules(
     graph: Callable[[], object],
     selection: Selection,
     progress: Callable[[str, int, int], None] | None = None,
+    memo: tuple[RuleCache, Landscape] | None = None,
 ) -> list[Diagnostic]:
-    """Run every enabled rule with a check function over the model."""
+    """Run every enabled rule with a check function over the model.
+
+    With ``memo``, rules that declare a scope run only on subjects in changed files and the
+    other findings come from the previous run (see :mod:`mfgint.validators.incremental`).
+    """
     out: list[Diagnostic] = []
     rules = [r for r in registry if r.check is not None and selection.enabled(r)]
+    day = today.isoformat()
     for done, rule in enumerate(rules):
         if progress is not None:
             progress("running rules", done, len(rules))
-        if rule.check is None:  # pragma: no cover - filtered above, kept for the type checker
+        check = rule.check
+        if check is None:  # pragma: no cover - filtered above, kept for the type checker
             continue
-        ctx = RuleContext(model, rule, config.options.get(rule.code, {}), today, graph)  # type: ignore[arg-type]
+        options = config.options.get(rule.code, {})
+
+        def run(only: frozenset[str] | None, rule: Rule = rule, check: CheckFn = check,
+                options: Mapping[str, object] = options) -> Iterable[Diagnostic]:
+            return check(RuleContext(model, rule, options, today, graph, only))  # type: ignore[arg-type]
+
         try:
-            out.extend(rule.check(ctx))
+            if memo is not None and rule.scope is not None:
+                cache, land = memo
+                key = land.context_key(rule.code, {**rule.options, **options}, day,
+                                       rule.scope.reads)
+                out.extend(run_scoped(cache, land, rule.code, rule.scope.subjects, key, run))
+            else:
+                out.extend(run(None))
         except ConfigError:
             raise  # a bad rule option is the user's to fix: exit 2 with the message
         except Exception as exc:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from mfgint.compiler.model import Event, Flow, duration_seconds
 from mfgint.config import ConfigError
 from mfgint.diagnostics import Diagnostic, Severity
-from mfgint.validators.registry import Family, RuleContext
+from mfgint.validators.registry import Family, RuleContext, Scope
 
 FAMILY = Family(
     "EVT",
@@ -45,15 +45,17 @@ behalf of the source, is accepted).
 Fix: give each publisher its own event type, or route every producer through the declared
 publisher.
 """,
+    # A duplicate type is found among all events, so Event is read as well as checked.
+    scope=Scope(("Event", "Flow"), reads=("Event",)),
 )
 def check_publishers(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Duplicate event types, and event flows from another source than the publisher."""
-    by_type: dict[str, list[Event]] = defaultdict(list)
+    first_of_type: dict[str, Event] = {}
     for ev in ctx.model.events.values():
-        by_type[ev.type].append(ev)
-    for events in by_type.values():
-        first = events[0]
-        for other in events[1:]:
+        first_of_type.setdefault(ev.type, ev)
+    for other in ctx.subjects(Event):
+        first = first_of_type[other.type]
+        if other is not first:
             yield ctx.diag(
                 other, ("spec", "type"),
                 f"Event '{other.name}' declares type '{other.type}', already declared by event "
@@ -61,7 +63,7 @@ def check_publishers(ctx: RuleContext) -> Iterator[Diagnostic]:
                 hint="give this event its own type, or merge the two declarations",
                 related=[(first.loc("spec", "type"), f"event '{first.name}' declares it here")],
             )
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         published = ctx.model.events.get(flow.event) if flow.event else None
         if published is None or published.publisher in (flow.source, *flow.via):
             continue
@@ -89,11 +91,12 @@ and migration waves.
 
 Fix: declare the consuming flows with `event: <name>`, or remove the event.
 """,
+    scope=Scope(("Event",), reads=("Flow",)),
 )
 def check_consumers(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Events that no flow names."""
     consumed = {f.event for f in ctx.model.flows.values() if f.event}
-    for ev in ctx.model.events.values():
+    for ev in ctx.subjects(Event):
         if ev.name not in consumed:
             yield ctx.diag(
                 ev, (), f"Event '{ev.name}' has no consumer: no flow names it",
@@ -115,10 +118,11 @@ events are gone; that case is reported as an error.
 
 Fix: add `retention: 7d` and `replay: 72h` (or your values), keeping replay within retention.
 """,
+    scope=Scope(("Event",)),
 )
 def check_retention(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Events without retention or replay, or with replay beyond retention."""
-    for ev in ctx.model.events.values():
+    for ev in ctx.subjects(Event):
         missing = [k for k, v in (("retention", ev.retention), ("replay", ev.replay)) if not v]
         if missing:
             yield ctx.diag(
@@ -157,6 +161,7 @@ Option `pattern`: the regular expression event types must match (searched, so an
 Fix: rename the type to match, e.g. `com.<company>.<domain>.<object>.<event>.v1`.
 """,
     options={"pattern": DEFAULT_TYPE_PATTERN},
+    scope=Scope(("Event",)),
 )
 def check_type_naming(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Event types that do not match the naming pattern."""
@@ -166,7 +171,7 @@ def check_type_naming(ctx: RuleContext) -> Iterator[Diagnostic]:
     except re.error as exc:
         raise ConfigError(f"rules.options.EVT004.pattern {pattern!r} is not a valid regular "
                           f"expression: {exc}") from None
-    for ev in ctx.model.events.values():
+    for ev in ctx.subjects(Event):
         if rx.search(ev.type):
             continue
         yield ctx.diag(
@@ -191,10 +196,11 @@ points at the wrong place.
 Fix: set `pattern: event` and add the event's broker to `via`, or remove `event` from a flow
 that does not consume it.
 """,
+    scope=Scope(("Flow",), reads=("Event", "System")),
 )
 def check_event_route(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Event flows with another pattern, or not routed through the event's broker."""
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         ev = ctx.model.events.get(flow.event) if flow.event else None
         if ev is None:
             continue

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-
-import networkx as nx
+from collections.abc import Iterable, Iterator, Mapping
 
 from mfgint.compiler.model import Flow, Model, duration_seconds
 from mfgint.diagnostics import Diagnostic, Severity, Span
 from mfgint.validators.cron import cron_error
-from mfgint.validators.registry import Family, RuleContext
+from mfgint.validators.registry import Family, RuleContext, Scope
 
 FAMILY = Family(
     "LAT",
@@ -25,6 +23,8 @@ _DATA_TRIGGERS = frozenset({"event", "webhook", "on-change", "on-demand"})
 MAX_UPSTREAM_DEPTH = 16
 MAX_CYCLE_LENGTH = 12
 MAX_CYCLES_PER_OBJECT = 100
+# The flows (with their target index) of each (source, target) edge, in the order first seen.
+_Edges = dict[tuple[str, str], list[tuple[Flow, int]]]
 
 
 def _target_path(flow: Flow, index: int) -> tuple[str | int, ...]:
@@ -66,11 +66,12 @@ day.
 Fix: route the flow around the batch hop (an event broker or the API gateway), or declare its
 real latency class with `latency: batch` and a `schedule`.
 """,
+    scope=Scope(("Flow",), reads=("System",)),
 )
 def check_batch_hop(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Fast flows with a batch pattern or a batch hop in via."""
     systems = ctx.model.systems
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         if flow.latency not in _FAST:
             continue
         if flow.pattern in _BATCH_PATTERNS:
@@ -117,10 +118,11 @@ Batch flows started by the data itself (`trigger: event`, `webhook`, `on-change`
 Fix: add `schedule: "<5-field cron>"`, e.g. `schedule: "0 2 * * *"` for 02:00 every day
 (quote it: `*` starts a YAML alias), or set the trigger that really starts it.
 """,
+    scope=Scope(("Flow",)),
 )
 def check_batch_schedule(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Batch and scheduled flows without a schedule."""
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         if flow.schedule:
             continue
         path: tuple[str, ...]
@@ -162,10 +164,11 @@ never runs.
 
 Fix: correct the field the message names; `crontab.guru` shows what an expression means.
 """,
+    scope=Scope(("Flow",)),
 )
 def check_cron(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Invalid flow and reconciliation schedules."""
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         items: list[tuple[tuple[str, ...], str, str]] = []
         if flow.schedule is not None:
             items.append((("spec", "schedule"), flow.schedule, "schedule"))
@@ -204,10 +207,11 @@ park, the reader simply asks again.
 Fix: add `retry: {maxAttempts: 5, backoff: exponential, initialDelay: 1s, maxDelay: 5m}` and
 `deadLetter: {target: <topic, queue or path>, system: <system holding it>}`.
 """,
+    scope=Scope(("Flow",)),
 )
 def check_retry_dead_letter(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Fast flows without retry or dead letter."""
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         if flow.latency not in _FAST:
             continue
         if flow.retry is None:
@@ -250,7 +254,7 @@ class _BatchFeeds:
     def masters(self, obj: str) -> frozenset[str]:
         """Systems of record of the object, in any scope."""
         found = self.model.objects.get(obj)
-        return frozenset(e.system for e in found.system_of_record) if found else frozenset()
+        return frozenset(found.sor_by_system) if found else frozenset()
 
     def batch_only(self, obj: str, system: str, depth: int = 0) -> list[Flow] | None:
         """The batch flows that are the only way ``obj`` reaches ``system``; None if not so."""
@@ -299,11 +303,13 @@ of record is not reported.
 Fix: feed the source with an event or API flow from the system of record, read from the
 system of record directly, or declare the flow `latency: batch`.
 """,
+    # The walk upstream follows other flows of the object and stops at its systems of record.
+    scope=Scope(("Flow",), reads=("Flow", "BusinessObject")),
 )
 def check_fed_by_batch(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Fast flows whose source gets the object only in batches."""
     feeds: _BatchFeeds | None = None
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         if flow.latency not in _FAST:
             continue
         if feeds is None:
@@ -419,10 +425,12 @@ exceeds its freshness is reported too.
 Fix: lower the hop budgets, relax the consuming flow's `sla.freshness`, or shorten the chain
 (call the system of record directly, or decouple a hop with an event).
 """,
+    # The chain ending at a flow is made of other flows.
+    scope=Scope(("Flow",), reads=("Flow",)),
 )
 def check_chain_budget(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Api chains whose budgets exceed the freshness of the flow they end with."""
-    candidates = [f for f in ctx.model.flows.values()
+    candidates = [f for f in ctx.subjects(Flow)
                   if f.synchronous and duration_seconds(f.sla.freshness) is not None]
     if not candidates:
         return
@@ -477,21 +485,19 @@ each owned by one side.
 )
 def check_sync_cycle(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Cycles of api flows carrying the same object, all pushed or all pulled."""
-    graphs: dict[tuple[str, str], nx.DiGraph] = {}
+    graphs: dict[tuple[str, str], _Edges] = {}
     for flow in ctx.model.flows.values():
         if not flow.synchronous:
             continue
-        g = graphs.setdefault((flow.object.name, flow.direction), nx.DiGraph())
+        g = graphs.setdefault((flow.object.name, flow.direction), {})
         for index, target in enumerate(flow.targets):
-            edge = g.get_edge_data(flow.source, target)
-            if edge is None:
-                g.add_edge(flow.source, target, flows=[(flow, index)])
-            else:
-                edge["flows"].append((flow, index))
+            g.setdefault((flow.source, target), []).append((flow, index))
     for obj, direction in sorted(graphs):
         g = graphs[(obj, direction)]
+        if not _has_cycle(g):
+            continue
         cycles = []
-        for n, cycle in enumerate(nx.simple_cycles(g, length_bound=MAX_CYCLE_LENGTH)):
+        for n, cycle in enumerate(_simple_cycles(g)):
             if n >= MAX_CYCLES_PER_OBJECT:
                 break
             cycles.append(cycle)
@@ -499,11 +505,43 @@ def check_sync_cycle(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield _cycle_diag(ctx, obj, g, cycle)
 
 
-def _cycle_diag(ctx: RuleContext, obj: str, g: nx.DiGraph, cycle: list[str]) -> Diagnostic:
+def _has_cycle(edges: Iterable[tuple[str, str]]) -> bool:
+    """Whether the directed graph has a cycle: the nodes a topological sort cannot remove."""
+    succ: dict[str, list[str]] = defaultdict(list)
+    indegree: dict[str, int] = {}
+    for a, b in edges:
+        succ[a].append(b)
+        indegree.setdefault(a, 0)
+        indegree[b] = indegree.get(b, 0) + 1
+    ready = [n for n, d in indegree.items() if d == 0]
+    left = len(indegree)
+    while ready:
+        left -= 1
+        for m in succ[ready.pop()]:
+            indegree[m] -= 1
+            if indegree[m] == 0:
+                ready.append(m)
+    return left > 0
+
+
+def _simple_cycles(edges: _Edges) -> Iterator[list[str]]:
+    """The graph's simple cycles up to MAX_CYCLE_LENGTH, in networkx's order.
+
+    networkx is imported only here, for graphs that have a cycle: it costs a tenth of a second.
+    """
+    import networkx as nx
+
+    g = nx.DiGraph()
+    g.add_edges_from(edges)  # in the order first seen, which fixes the order of the cycles
+    cycles: Iterator[list[str]] = nx.simple_cycles(g, length_bound=MAX_CYCLE_LENGTH)
+    return cycles
+
+
+def _cycle_diag(ctx: RuleContext, obj: str, g: _Edges, cycle: list[str]) -> Diagnostic:
     edges = []
     for i, source in enumerate(cycle):
         target = cycle[(i + 1) % len(cycle)]
-        flows = sorted(g.get_edge_data(source, target)["flows"], key=lambda p: p[0].name)
+        flows = sorted(g[(source, target)], key=lambda p: p[0].name)
         edges.append((i, flows[0]))
     start, (flow, index) = min(edges, key=lambda e: e[1][0].name)
     systems = cycle[start:] + cycle[:start]

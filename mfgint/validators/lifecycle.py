@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 
 from mfgint.compiler.model import Flow, System
 from mfgint.diagnostics import Diagnostic, Severity, Span
-from mfgint.validators.registry import Family, RuleContext
+from mfgint.validators.registry import Family, RuleContext, Scope
 
 FAMILY = Family(
     "LIF",
@@ -61,6 +61,7 @@ hop is broken, or the system cannot be switched off. A `retiring` system whose
 Fix: move the flow to the replacement system (`lifecycle.replacedBy`) or delete it; if the
 retirement slipped, update `lifecycle.retirementDate`.
 """,
+    scope=Scope(("Flow",), reads=("System",)),
 )
 def check_retired(ctx: RuleContext) -> Iterator[Diagnostic]:
     """LIF001."""
@@ -68,7 +69,7 @@ def check_retired(ctx: RuleContext) -> Iterator[Diagnostic]:
     gone = {n: why for n, s in systems.items() if (why := _gone(s, ctx.today)) is not None}
     if not gone:
         return
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         for path, name, role in _flow_systems(flow):
             why = gone.get(name)
             if why is None:
@@ -100,11 +101,12 @@ retirement are LIF001's).
 Fix: build the flow on the replacement system (`lifecycle.replacedBy`), or record a Waiver with
 the migration plan.
 """,
+    scope=Scope(("Flow",), reads=("System",)),
 )
 def check_new_on_legacy(ctx: RuleContext) -> Iterator[Diagnostic]:
     """LIF002."""
     systems = ctx.model.systems
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         if flow.introduced is None:
             continue
         for _path, name, role in _flow_systems(flow):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from mfgint.compiler.model import BusinessObject, Flow, Model, System
 from mfgint.diagnostics import Diagnostic, Severity
 from mfgint.validators import odoo_models
-from mfgint.validators.registry import Family, RuleContext
+from mfgint.validators.registry import Family, RuleContext, Scope
 
 FAMILY = Family(
     "ODO",
@@ -16,6 +16,8 @@ FAMILY = Family(
 )
 
 _LEGACY_RPC = frozenset({"xml-rpc", "json-rpc"})
+# Findings on Odoo systems' own endpoints, and on the flows that call an Odoo system.
+_PROTOCOL_SCOPE = Scope(("System", "Flow"), reads=("System",))
 _AT_LEAST_ONCE = frozenset({"at-least-once", "exactly-once-effective"})
 
 
@@ -37,7 +39,7 @@ def _protocol_findings(
     hint: str,
 ) -> Iterator[Diagnostic]:
     """Flows and Odoo endpoints using one of ``protocols`` on an Odoo major where ``wrong``."""
-    for system in ctx.model.systems.values():
+    for system in ctx.subjects(System):
         major = system.major_version
         if not system.is_odoo or major is None or not wrong(major):
             continue
@@ -50,7 +52,7 @@ def _protocol_findings(
                     + message(endpoint.protocol, system),
                     hint=hint,
                 )
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         if flow.protocol not in protocols:
             continue
         for system in _called_odoo(ctx.model, flow):
@@ -83,6 +85,7 @@ version is 19 or later, and such endpoints declared on those systems.
 Fix: move the connector to `protocol: json-2` (named arguments only; prefer single server
 methods such as `search_read` or `action_confirm`, since there are no multi-call transactions).
 """,
+    scope=_PROTOCOL_SCOPE,
 )
 def check_deprecated_rpc(ctx: RuleContext) -> Iterator[Diagnostic]:
     """ODO001."""
@@ -111,6 +114,7 @@ The rule reports flows with `protocol: json-2` that call an Odoo system whose ve
 
 Fix: use `json-rpc` (or `xml-rpc`) until the Odoo system is upgraded to 19, then switch.
 """,
+    scope=_PROTOCOL_SCOPE,
 )
 def check_json2_before_19(ctx: RuleContext) -> Iterator[Diagnostic]:
     """ODO003."""
@@ -153,13 +157,14 @@ does not list are not reported: it cannot know every module.
 
 Fix: use the model name of that version (the hint gives it), and check the field names too.
 """,
+    scope=Scope(("BusinessObject",), reads=("System",)),
 )
 def check_odoo_model(ctx: RuleContext) -> Iterator[Diagnostic]:
     """ODO002."""
     odoo = [s for s in ctx.model.systems.values() if s.is_odoo and s.major_version is not None]
     if not odoo:
         return
-    for obj in ctx.model.objects.values():
+    for obj in ctx.subjects(BusinessObject):
         name = obj.odoo_model
         life = odoo_models.MODELS.get(name) if name else None
         if name is None or life is None:
@@ -206,10 +211,11 @@ The rule reports flows of pattern `webhook` whose source is an Odoo system and w
 Fix: declare `delivery: {guarantee: at-most-once}` and add a reconciliation job polling
 `write_date`, or publish from Odoo through a transactional outbox read by a connector.
 """,
+    scope=Scope(("Flow",), reads=("System",)),
 )
 def check_odoo_webhook_delivery(ctx: RuleContext) -> Iterator[Diagnostic]:
     """ODO004."""
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         if flow.pattern != "webhook" or flow.delivery is None:
             continue
         source = ctx.model.systems.get(flow.source)
@@ -243,13 +249,14 @@ must exist in (its Odoo systems of record, else every Odoo system) declares
 Fix: keep the object in a system that has it (a QMS or PLM, as system of record), or run Odoo
 Enterprise.
 """,
+    scope=Scope(("BusinessObject",), reads=("System",)),
 )
 def check_enterprise_model(ctx: RuleContext) -> Iterator[Diagnostic]:
     """ODO005."""
     odoo = [s for s in ctx.model.systems.values() if s.is_odoo]
     if not odoo:
         return
-    for obj in ctx.model.objects.values():
+    for obj in ctx.subjects(BusinessObject):
         life = odoo_models.MODELS.get(obj.odoo_model) if obj.odoo_model else None
         if life is None or not life.enterprise:
             continue
@@ -283,11 +290,12 @@ and `webhook` endpoints declared on such systems.
 Fix: poll with JSON-RPC (`write_date` watermark) until the upgrade, or document the custom
 module and waive.
 """,
+    scope=_PROTOCOL_SCOPE,
 )
 def check_webhook_before_17(ctx: RuleContext) -> Iterator[Diagnostic]:
     """ODO006."""
     systems = ctx.model.systems
-    for system in systems.values():
+    for system in ctx.subjects(System):
         major = system.major_version
         if not system.is_odoo or major is None or major >= 17:
             continue
@@ -300,7 +308,7 @@ def check_webhook_before_17(ctx: RuleContext) -> Iterator[Diagnostic]:
                     f"{system.version}, which has webhooks only from 17",
                     hint="remove the endpoint, or name the custom module that provides it",
                 )
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         if flow.pattern != "webhook":
             continue
         for role, name in (("source", flow.source), *(("target", t) for t in flow.targets)):

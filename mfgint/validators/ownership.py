@@ -12,9 +12,10 @@ from mfgint.compiler.model import (
     Model,
     Resource,
     SystemOfRecord,
+    Team,
 )
 from mfgint.diagnostics import Diagnostic, Severity, Span
-from mfgint.validators.registry import Family, RuleContext
+from mfgint.validators.registry import ALL_KINDS, Family, RuleContext, Scope
 
 FAMILY = Family(
     "OWN",
@@ -25,6 +26,8 @@ FAMILY = Family(
 # Flow patterns that replicate a copy of the object into the target.
 _COPY_PATTERNS = frozenset({"event", "batch", "file"})
 _READ_ACTIONS = frozenset({"read", "*"})
+# Every kind but Team needs an owner (OWN001).
+_OWNED_KINDS = tuple(kind for kind in ALL_KINDS if kind != "Team")
 
 
 def _target_path(flow: Flow, index: int) -> tuple[str | int, ...]:
@@ -68,7 +71,7 @@ def sor_entries(
     obj: BusinessObject, system: str, scope: frozenset[str] | None
 ) -> list[SystemOfRecord]:
     """Entries naming ``system`` as system of record somewhere in ``scope``."""
-    return [e for e in obj.system_of_record if e.system == system and _covers(e, scope)]
+    return [e for e in obj.sor_by_system.get(system, ()) if _covers(e, scope)]
 
 
 # --- OWN001-OWN003: owners and teams ---------------------------------------------------------
@@ -89,13 +92,12 @@ explicit `owner` naming no Team is REF001). Teams themselves need no owner.
 Fix: add `metadata.owner: <team>` naming a declared Team, or set `defaults.owner` in
 mfgint.yaml to a declared Team.
 """,
+    scope=Scope(_OWNED_KINDS, reads=("Team",)),
 )
 def check_owner(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Resources without a usable owner."""
     teams = ctx.model.teams
-    for res in ctx.model.all_resources():
-        if res.kind == "Team":
-            continue
+    for res in ctx.each_subject():
         if res.owner is None:
             yield ctx.diag(
                 res, ("metadata",), f"{res.kind} '{res.name}' has no owner",
@@ -124,10 +126,11 @@ who find a broken contract, or partners whose credentials expire, have nowhere t
 
 Fix: add `email: team@company.example` or `chat: "#channel"` (quote the `#`) to the Team's spec.
 """,
+    scope=Scope(("Team",)),
 )
 def check_team_contact(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Teams without email or chat."""
-    for team in ctx.model.teams.values():
+    for team in ctx.subjects(Team):
         if not team.email and not team.chat:
             yield ctx.diag(
                 team, ("spec",), f"Team '{team.name}' has neither email nor chat",
@@ -149,10 +152,11 @@ Fix: add `escalation:` with at least one level, e.g.
 `- {name: Duty engineer, contact: pagerduty:erp}` and `- {name: ERP lead, contact: lead@...,
 after: 30m}`.
 """,
+    scope=Scope(("Team",)),
 )
 def check_team_escalation(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Teams without an escalation chain."""
-    for team in ctx.model.teams.values():
+    for team in ctx.subjects(Team):
         if not team.escalation:
             path: tuple[str, ...] = ("spec", "escalation") if _has(team, "spec", "escalation") \
                 else ("spec",)
@@ -180,10 +184,11 @@ it, two systems may both create and change the object, and nobody can say which 
 Fix: add `systemOfRecord: [{system: <system>}]`, scoped with `plants` and `fieldGroups` when
 different systems own the object in different plants or own different parts of it.
 """,
+    scope=Scope(("BusinessObject",)),
 )
 def check_object_sor(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Objects without any system of record."""
-    for obj in ctx.model.objects.values():
+    for obj in ctx.subjects(BusinessObject):
         if obj.system_of_record:
             continue
         path: tuple[str, ...] = ("spec", "systemOfRecord") if _has(obj, "spec", "systemOfRecord") \
@@ -215,10 +220,11 @@ redundant and are reported too.
 
 Fix: narrow one entry with `plants` or `fieldGroups` so the scopes no longer meet, or remove it.
 """,
+    scope=Scope(("BusinessObject",)),
 )
 def check_sor_overlap(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Pairs of overlapping system-of-record entries, reported on the later one."""
-    for obj in ctx.model.objects.values():
+    for obj in ctx.subjects(BusinessObject):
         entries = obj.system_of_record
         for j, second in enumerate(entries):
             for first in entries[:j]:
@@ -270,11 +276,13 @@ OWN004.
 
 Fix: add an entry for the missing field group or plant, or widen an existing one.
 """,
+    # The plants where an object is used come from every flow of it and their systems.
+    scope=Scope(("BusinessObject",), reads=("Flow", "System")),
 )
 def check_sor_gap(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Field groups and used plants without a system of record."""
     used = _plants_using(ctx.model)
-    for obj in ctx.model.objects.values():
+    for obj in ctx.subjects(BusinessObject):
         if not obj.system_of_record:
             continue
         groups: list[str | None] = list(obj.field_groups) or [None]
@@ -344,11 +352,12 @@ Fix: set `authorizedInbound: true` for an approved write, change the operation t
 the source a system of record for the fields it writes (`fieldGroups`), or send the change to
 the team owning the master instead.
 """,
+    scope=Scope(("Flow",), reads=("BusinessObject", "System")),
 )
 def check_write_into_sor(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Writes into a system of record from a non-owner without authorizedInbound."""
     model = ctx.model
-    for flow in model.flows.values():
+    for flow in ctx.subjects(Flow):
         if not flow.writes or flow.authorized_inbound:
             continue
         obj = model.objects.get(flow.object.name)
@@ -436,12 +445,14 @@ already has its own connection to the master.
 Fix: read from the system of record over the existing connection and remove this flow, or
 declare the source as system of record for the data it masters.
 """,
+    # The links to a master are other flows of the object and access policies: reads Flow.
+    scope=Scope(("Flow",), reads=("Flow", "BusinessObject", "System", "AccessPolicy")),
 )
 def check_read_from_copy(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Reads from a non-owner while the system of record is directly reachable."""
     model = ctx.model
     links: dict[tuple[str, str, str], _Link] | None = None
-    for flow in model.flows.values():
+    for flow in ctx.subjects(Flow):
         if flow.operation != "read" and flow.pattern not in _COPY_PATTERNS:
             continue
         obj = model.objects.get(flow.object.name)

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mfgint.compiler.model import Model, Resource
 from mfgint.diagnostics import Diagnostic, Related, Severity, Span
@@ -21,6 +21,27 @@ ENTRY_POINT_GROUP = "mfgint.rules"
 RETIRED_CODES: frozenset[str] = frozenset()
 
 CheckFn = Callable[["RuleContext"], Iterable[Diagnostic]]
+R = TypeVar("R", bound=Resource)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a rule's finding about one resource depends on, so that it can be reused.
+
+    A rule with a scope visits its subjects through ``ctx.subjects(kind)`` and promises that its
+    findings about a subject depend only on the subject's own document, on the resources of the
+    ``reads`` kinds, on its options and on today's date, and that each finding is about (its
+    ``resource`` is) the subject. The engine then reruns it only for subjects in changed files.
+    """
+
+    subjects: tuple[str, ...]
+    reads: tuple[str, ...] = ()
+
+
+ALL_KINDS = (
+    "Team", "Plant", "System", "BusinessObject", "Flow", "Event", "AccessPolicy", "Workflow",
+    "Blueprint", "Waiver",
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +56,7 @@ class Rule:
     explanation: str
     options: Mapping[str, Any] = field(default_factory=dict)
     check: CheckFn | None = None  # None: emitted by the compiler, not run by the engine
+    scope: Scope | None = None  # None: findings may depend on anything; always rerun
 
     @property
     def prefix(self) -> str:
@@ -59,6 +81,7 @@ class Family:
         summary: str,
         explanation: str,
         options: Mapping[str, Any] | None = None,
+        scope: Scope | None = None,
     ) -> Callable[[CheckFn], CheckFn]:
         """Decorator registering a check function as a rule of this family."""
 
@@ -73,6 +96,7 @@ class Family:
                     explanation.strip(),
                     dict(options or {}),
                     fn,
+                    scope,
                 )
             )
             return fn
@@ -172,6 +196,28 @@ class RuleContext:
     options: Mapping[str, Any]
     today: dt.date
     _graph: Callable[[], IntegrationGraph]
+    only: frozenset[str] | None = None  # files whose subjects to visit; None: every file
+
+    def each_subject(self) -> Iterator[Resource]:
+        """The subjects of every kind the rule's scope declares, kind by kind."""
+        scope = self.rule.scope
+        only = self.only
+        for kind in scope.subjects if scope is not None else ():
+            for res in self.model.by_kind(kind).values():
+                if only is None or res.origin is not None or res.src.path in only:
+                    yield res
+
+    def subjects(self, cls: type[R]) -> Iterator[R]:
+        """Resources of ``cls`` this run must check (all, unless earlier findings are reused)."""
+        scope = self.rule.scope
+        if scope is None or cls.kind not in scope.subjects:
+            raise ValueError(f"rule {self.rule.code} does not declare {cls.kind} as a subject")
+        table = self.model.by_kind(cls.kind).values()
+        only = self.only
+        for res in table:
+            # Blueprint expansions also depend on their plant: they are always checked.
+            if only is None or res.origin is not None or res.src.path in only:
+                yield res  # type: ignore[misc]  # the table of cls.kind holds only cls
 
     @property
     def graph(self) -> IntegrationGraph:

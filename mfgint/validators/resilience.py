@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mfgint.compiler.model import Flow, Model
+from mfgint.compiler.model import Flow, Model, Workflow
 from mfgint.diagnostics import Diagnostic, Severity
-from mfgint.validators.registry import Family, RuleContext
+from mfgint.validators.registry import Family, RuleContext, Scope
 
 FAMILY = Family(
     "RES",
@@ -38,10 +38,11 @@ The rule reports flows with `criticality: tier-1` and no `reconciliation`.
 Fix: add `reconciliation: {schedule: "*/30 * * * *", method: watermark}`; with Odoo as the
 source, `watermark` polls `write_date > last run` (ordered by `write_date, id`).
 """,
+    scope=Scope(("Flow",)),
 )
 def check_tier1_reconciliation(ctx: RuleContext) -> Iterator[Diagnostic]:
     """RES001."""
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         if flow.criticality != "tier-1" or flow.reconciliation is not None:
             continue
         yield ctx.diag(
@@ -73,10 +74,11 @@ Fix: set `delivery.idempotencyKey` to the payload field(s) that identify the cha
 idempotency key in any API: store the key as an external ID (`ir.model.data`, one module prefix
 per source) and read back by it before creating or retrying.
 """,
+    scope=Scope(("Flow",), reads=("System",)),
 )
 def check_idempotency_key(ctx: RuleContext) -> Iterator[Diagnostic]:
     """RES002."""
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         odoo_note = (
             "; Odoo has no idempotency key: keep it as an external ID (ir.model.data) and read "
             "back by it before creating or retrying"
@@ -128,10 +130,11 @@ source is not Odoo.
 Fix: add `retry` (for non-Odoo senders) and `reconciliation: {schedule: ..., method:
 watermark}`.
 """,
+    scope=Scope(("Flow",), reads=("System",)),
 )
 def check_webhook_resilience(ctx: RuleContext) -> Iterator[Diagnostic]:
     """RES003."""
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         if flow.pattern != "webhook":
             continue
         source = ctx.model.systems.get(flow.source)
@@ -178,11 +181,12 @@ that have no `rto`.
 Fix: add `rto: 1h` (or whatever the business owner agrees).
 """,
     options={"tiers": ["tier-1", "tier-2"]},
+    scope=Scope(("Flow",)),
 )
 def check_rto(ctx: RuleContext) -> Iterator[Diagnostic]:
     """RES004."""
     tiers = set(ctx.option("tiers") or ())
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         if flow.criticality not in tiers or flow.rto is not None:
             continue
         yield ctx.diag(
@@ -211,10 +215,11 @@ The rule reports every workflow step without `compensation` (or with neither `fl
 Fix: add `compensation: {flow: <compensating flow>}` or `compensation: {action: <what to do>}`;
 for a step with nothing to undo, say so in `action`.
 """,
+    scope=Scope(("Workflow",)),
 )
 def check_compensation(ctx: RuleContext) -> Iterator[Diagnostic]:
     """RES005."""
-    for workflow in ctx.model.workflows.values():
+    for workflow in ctx.subjects(Workflow):
         for step in workflow.steps:
             comp = step.compensation
             if comp is not None and (comp.flow or comp.action):

@@ -7,13 +7,20 @@ import functools
 import itertools
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from mfgint.compiler.model import Flow, Model, Resource, System, duration_seconds
+from mfgint.compiler.model import (
+    AccessPolicy,
+    Flow,
+    Model,
+    Resource,
+    System,
+    duration_seconds,
+)
 from mfgint.diagnostics import Diagnostic, Severity, Span
-from mfgint.validators.registry import Family, RuleContext
+from mfgint.validators.registry import ALL_KINDS, Family, RuleContext, Scope
 
 FAMILY = Family(
     "SEC",
@@ -85,12 +92,13 @@ between.
 Fix: route the flow through a system in zone `dmz` (a broker, a historian replica, a gateway) by
 listing it in `via` between the OT system and the other side.
 """,
+    scope=Scope(("Flow",), reads=("System",)),
 )
 def check_ot_dmz(ctx: RuleContext) -> Iterator[Diagnostic]:
     """SEC001."""
     systems = ctx.model.systems
     conduits: list[str] | None = None
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         seen: set[tuple[str, str]] = set()
         for target in flow.targets:
             hops = [flow.source, *flow.via, target]
@@ -143,12 +151,13 @@ The rule reports flows of pattern `api` or `webhook` whose source or a target is
 
 Fix: add the gateway to `via` (e.g. `via: [kong-gw]`).
 """,
+    scope=Scope(("Flow",), reads=("System",)),
 )
 def check_external_gateway(ctx: RuleContext) -> Iterator[Diagnostic]:
     """SEC002."""
     systems = ctx.model.systems
     gateways = sorted(n for n, s in systems.items() if s.type == "gateway")
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         if flow.pattern not in ("api", "webhook"):
             continue
         ends = [systems.get(n) for n in (flow.source, *flow.targets)]
@@ -195,10 +204,11 @@ Fix: use `mtls` (client certificates), `oauth2-client-credentials` or `jwt`, wit
 `credentialRef` and a `rotation`. When a partner cannot do better yet, record a Waiver with an
 expiry date and the plan.
 """,
+    scope=Scope(("AccessPolicy",), reads=("System",)),
 )
 def check_weak_partner_auth(ctx: RuleContext) -> Iterator[Diagnostic]:
     """SEC003."""
-    for policy in ctx.model.policies.values():
+    for policy in ctx.subjects(AccessPolicy):
         p = policy.principal
         system = ctx.model.systems.get(p.name) if p.kind == "system" else None
         is_partner = p.kind == "partner" or (system is not None and system.zone == "partner")
@@ -233,10 +243,11 @@ Fix: set `auth.rotation` to the policy period or less, e.g. `rotation: 90d`, and
 the secret store.
 """,
     options={"maxDays": 90, "maxCertDays": 365},
+    scope=Scope(("AccessPolicy",)),
 )
 def check_rotation(ctx: RuleContext) -> Iterator[Diagnostic]:
     """SEC004."""
-    for policy in ctx.model.policies.values():
+    for policy in ctx.subjects(AccessPolicy):
         auth = policy.auth
         if auth.method == "none":
             continue
@@ -364,6 +375,7 @@ Fix: remove the value, revoke and re-issue the credential (it is in the git hist
 reference it from the secret store instead.
 """,
     options={"entropyThreshold": 3.5, "minLength": 20},
+    scope=Scope(ALL_KINDS),
 )
 def check_inline_secret(ctx: RuleContext) -> Iterator[Diagnostic]:
     """SEC005."""
@@ -374,7 +386,7 @@ def check_inline_secret(ctx: RuleContext) -> Iterator[Diagnostic]:
         "and reference it from a secret store, e.g. credentialRef: vault://kv/..."
     )
     hit_lines: dict[str, list[int]] = {}
-    for res in ctx.model.all_resources():
+    for res in ctx.each_subject():
         if res.origin is not None:
             continue  # expanded from a blueprint: the Blueprint and the Plant are scanned
         lines = hit_lines.get(res.src.path)
@@ -475,11 +487,12 @@ The rule reports AccessPolicies without `rateLimit` whose principal is a partner
 
 Fix: add `rateLimit: {requests: 600, per: minute}` sized from the flows' volumes.
 """,
+    scope=Scope(("AccessPolicy",), reads=("System",)),
 )
 def check_rate_limit(ctx: RuleContext) -> Iterator[Diagnostic]:
     """SEC006."""
     systems = ctx.model.systems
-    for policy in ctx.model.policies.values():
+    for policy in ctx.subjects(AccessPolicy):
         if policy.rate_limit is not None:
             continue
         p = policy.principal
@@ -512,32 +525,35 @@ class _Need:
 
 def flow_needs(model: Model) -> dict[tuple[str, str], _Need]:
     """(principal, system) -> the object actions that flows of that principal need there."""
-    needs: dict[tuple[str, str], _Need] = defaultdict(lambda: _Need(defaultdict(set), set()))
-
-    def add(principal: str, system: str, obj: str, actions: frozenset[str], flow: str) -> None:
-        need = needs[(principal, system)]
-        need.actions[obj].update(actions)
-        need.flows.add(flow)
-
+    needs: dict[tuple[str, str], _Need] = {}
+    read = _NEEDED_ACTIONS["read"]
+    # (principal, system, actions) per flow, added below; inlined because this runs over every
+    # flow of the landscape on every run that touches a flows file.
     for flow in model.flows.values():
         if not flow.targets:
             continue
-        obj = flow.object.name
         if flow.direction == "pull":
             principal = flow.principal or flow.targets[0]
-            for system in (flow.source, *flow.via):
-                add(principal, system, obj, _NEEDED_ACTIONS["read"], flow.name)
-            continue
-        principal = flow.principal or flow.source
-        write = _NEEDED_ACTIONS.get(flow.operation, _NEEDED_ACTIONS["read"])
-        for system in (*flow.targets, *flow.via):
-            add(principal, system, obj, write, flow.name)
-        if flow.pattern == "event":
-            # Consumers read the event from the broker hops with their own identity.
-            for target in flow.targets:
-                for system in flow.via:
-                    add(target, system, obj, _NEEDED_ACTIONS["read"], flow.name)
-    return dict(needs)
+            grants = [(principal, system, read) for system in (flow.source, *flow.via)]
+        else:
+            principal = flow.principal or flow.source
+            write = _NEEDED_ACTIONS.get(flow.operation, read)
+            grants = [(principal, system, write) for system in (*flow.targets, *flow.via)]
+            if flow.pattern == "event":
+                # Consumers read the event from the broker hops with their own identity.
+                grants += [(t, system, read) for t in flow.targets for system in flow.via]
+        obj = flow.object.name
+        for principal, system, actions in grants:
+            need = needs.get((principal, system))
+            if need is None:
+                need = needs[(principal, system)] = _Need({}, set())
+            have = need.actions.get(obj)
+            if have is None:
+                need.actions[obj] = set(actions)
+            else:
+                have |= actions
+            need.flows.add(flow.name)
+    return needs
 
 
 def _needed_summary(need: _Need | None) -> str:
@@ -574,11 +590,15 @@ SEC008's.
 
 Fix: remove the unused action or grant, or add the flow that needs it.
 """,
+    # What a policy may grant depends on every flow of its principal.
+    scope=Scope(("AccessPolicy",), reads=("Flow",)),
 )
 def check_least_privilege(ctx: RuleContext) -> Iterator[Diagnostic]:
     """SEC007."""
-    needs = flow_needs(ctx.model) if ctx.model.policies else {}
-    for policy in ctx.model.policies.values():
+    needs: dict[tuple[str, str], _Need] | None = None
+    for policy in ctx.subjects(AccessPolicy):
+        if needs is None:
+            needs = flow_needs(ctx.model)
         principal = policy.principal.name
         need = needs.get((principal, policy.target))
         for grant in policy.grants:
@@ -623,11 +643,12 @@ The rule reports grants with `object: "*"` or `"*"` among their actions, and sco
 
 Fix: replace the wildcard with the objects and actions the flows need.
 """,
+    scope=Scope(("AccessPolicy",), reads=("Flow",)),  # the hint lists the flows' needs
 )
 def check_wildcards(ctx: RuleContext) -> Iterator[Diagnostic]:
     """SEC008."""
     needs: dict[tuple[str, str], _Need] | None = None
-    for policy in ctx.model.policies.values():
+    for policy in ctx.subjects(AccessPolicy):
         found: list[tuple[tuple[str | int, ...], str]] = []
         for grant in policy.grants:
             base = ("spec", "grants", grant.index)
@@ -674,12 +695,13 @@ Fix: send a reduced object with a lower classification (only the fields the part
 or review the classification; a contractual exception is a Waiver.
 """,
     options={"includeCloud": False},
+    scope=Scope(("Flow",), reads=("System", "BusinessObject")),
 )
 def check_restricted_to_partner(ctx: RuleContext) -> Iterator[Diagnostic]:
     """SEC009."""
     zones = {"partner", "cloud"} if ctx.option("includeCloud") else {"partner"}
     systems = ctx.model.systems
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         obj = ctx.model.objects.get(flow.object.name)
         if obj is None or obj.classification != "restricted":
             continue
@@ -729,6 +751,7 @@ and forwards to the target, or declare an AccessPolicy with `hmac-webhook` and v
 signature. For Odoo targets, expose `/web/hook/<uuid>` only behind the gateway and rotate the
 secret ("Rotate Secret") when it may have leaked.
 """,
+    scope=Scope(("Flow",), reads=("System", "AccessPolicy")),
 )
 def check_unsigned_webhook(ctx: RuleContext) -> Iterator[Diagnostic]:
     """SEC010."""
@@ -738,7 +761,7 @@ def check_unsigned_webhook(ctx: RuleContext) -> Iterator[Diagnostic]:
         for p in ctx.model.policies.values()
         if p.auth.method == "hmac-webhook"
     }
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         if flow.pattern != "webhook" or not flow.targets:
             continue
         if any((s := systems.get(v)) is not None and s.type == "gateway" for v in flow.via):

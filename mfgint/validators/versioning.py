@@ -6,11 +6,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from mfgint.compiler.model import BusinessObject, Event, Flow, ObjectRef, SchemaVersion
+from mfgint.compiler.model import BusinessObject, Event, Flow, Model, ObjectRef, SchemaVersion
 from mfgint.config import ConfigError
 from mfgint.diagnostics import Diagnostic, Severity
 from mfgint.validators import schemadiff
-from mfgint.validators.registry import Family, RuleContext
+from mfgint.validators.registry import Family, RuleContext, Scope
 
 FAMILY = Family(
     "VER",
@@ -23,10 +23,20 @@ _TYPE_MAJOR_RX = re.compile(r"\.v([0-9]+)$")
 MAX_LISTED_CHANGES = 3
 
 
-def _users(ctx: RuleContext) -> Iterator[Flow | Event]:
+def _users(model: Model) -> Iterator[Flow | Event]:
     """Flows, then events: everything that references an object version."""
-    yield from ctx.model.flows.values()
-    yield from ctx.model.events.values()
+    yield from model.flows.values()
+    yield from model.events.values()
+
+
+# Rules about the users of an object version: flows and events, reading their objects.
+_USER_SCOPE = Scope(("Flow", "Event"), reads=("BusinessObject",))
+
+
+def _user_subjects(ctx: RuleContext) -> Iterator[Flow | Event]:
+    """The flows, then the events, that a rule with ``_USER_SCOPE`` checks in this run."""
+    yield from ctx.subjects(Flow)
+    yield from ctx.subjects(Event)
 
 
 def _version_key(v: SchemaVersion) -> tuple[int, int]:
@@ -71,10 +81,11 @@ cannot validate what they receive.
 Fix: reference one of the declared versions (the message lists them), or add the version to
 the BusinessObject's `versions`.
 """,
+    scope=_USER_SCOPE,
 )
 def check_unknown_version(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Object references whose version does not resolve."""
-    for res in _users(ctx):
+    for res in _user_subjects(ctx):
         obj = ctx.model.objects.get(res.object.name)
         if obj is None or obj.resolve(res.object) is not None:
             continue
@@ -110,11 +121,12 @@ Fix: move the flow or event to a newer version (the hint names the newest live o
 the consumers, or, if the date was wrong, move the sunset.
 """,
     options={"warnDays": 90},
+    scope=_USER_SCOPE,
 )
 def check_sunset(ctx: RuleContext) -> Iterator[Diagnostic]:
     """References to retired versions, or to versions past or near their sunset."""
     warn_days = _int_option(ctx, "warnDays")
-    for res in _users(ctx):
+    for res in _user_subjects(ctx):
         obj = ctx.model.objects.get(res.object.name)
         version = obj.resolve(res.object) if obj is not None else None
         if obj is None or version is None:
@@ -179,10 +191,12 @@ property is compatible. Versions without a loaded schema are skipped.
 Fix: publish the change as a new major version (`"3.0"`) and move consumers over, or revert
 the breaking part (make the new property optional, keep the enum value, ...).
 """,
+    # Schemas may come from schemaFile documents, which only reading BusinessObject tracks.
+    scope=Scope(("BusinessObject",), reads=("BusinessObject",)),
 )
 def check_breaking_change(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Breaking changes between versions of one major, per compatibility mode."""
-    for obj in ctx.model.objects.values():
+    for obj in ctx.subjects(BusinessObject):
         directions = schemadiff.directions_for(obj.compatibility)
         if not directions:
             continue
@@ -259,12 +273,14 @@ Fix: migrate the consumers of the oldest major (the message lists them), then se
 to `status: retired` with a `sunset` date.
 """,
     options={"maxLive": 2},
+    # The users of the oldest major are every flow and event.
+    scope=Scope(("BusinessObject",), reads=("Flow", "Event")),
 )
 def check_live_majors(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Objects with more live majors than maxLive."""
     max_live = _int_option(ctx, "maxLive")
     users: dict[tuple[str, int], list[str]] | None = None
-    for obj in ctx.model.objects.values():
+    for obj in ctx.subjects(BusinessObject):
         live: dict[int, SchemaVersion] = {}
         for v in sorted(obj.versions, key=_version_key):
             if v.status in _LIVE:
@@ -273,7 +289,7 @@ def check_live_majors(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         if users is None:
             users = defaultdict(list)
-            for res in _users(ctx):
+            for res in _users(ctx.model):
                 users[(res.object.name, res.object.major)].append(res.name)
         oldest = min(live)
         consumers = sorted(set(users.get((obj.name, oldest), [])))
@@ -309,10 +325,11 @@ without a `.v<N>` suffix are reported by EVT004.
 
 Fix: make the suffix match the object's major, or reference the object version the type says.
 """,
+    scope=Scope(("Event",)),
 )
 def check_event_type_major(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Event types whose version suffix differs from the object major."""
-    for ev in ctx.model.events.values():
+    for ev in ctx.subjects(Event):
         m = _TYPE_MAJOR_RX.search(ev.type)
         if m is None or int(m.group(1)) == ev.object.major:
             continue
@@ -340,10 +357,11 @@ fails at run time.
 Fix: make the flow's `object` the event's object and major version, or point the flow at the
 event that carries its object.
 """,
+    scope=Scope(("Flow",), reads=("Event",)),
 )
 def check_flow_event_object(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Flows whose object differs from their event's object or major."""
-    for flow in ctx.model.flows.values():
+    for flow in ctx.subjects(Flow):
         ev = ctx.model.events.get(flow.event) if flow.event else None
         if ev is None:
             continue

@@ -82,3 +82,37 @@ def test_config_changes_do_not_need_the_cache_cleared(specs: Path, tmp_path: Pat
     result = validate([specs], config=config, today=TODAY, cache=SpecCache(cache_dir, specs))
     assert {d.code[:3] for d in result.outcome.diagnostics} <= {"SCH", "YML", "REF"}
     assert len(result.outcome.diagnostics) < len(before)
+
+
+def test_corrupt_entries_are_ignored(specs: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    run(specs, SpecCache(cache_dir, specs))
+    entries = list((cache_dir / "files").iterdir())
+    assert entries
+    for i, entry in enumerate(entries):
+        entry.write_bytes(b"" if i % 2 else entry.read_bytes()[:-7])
+    cache = SpecCache(cache_dir, specs)
+    assert run(specs, cache) == run(specs, None)
+    assert cache.hits == 0
+
+
+def test_edits_replace_entries_instead_of_piling_them_up(specs: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    run(specs, SpecCache(cache_dir, specs))
+    count = len(list((cache_dir / "files").iterdir()))
+    flows = specs / "flows" / "quality.yaml"
+    for i in range(3):
+        flows.write_text(flows.read_text(encoding="utf-8") + f"# edit {i}\n", encoding="utf-8")
+        run(specs, SpecCache(cache_dir, specs))
+    assert len(list((cache_dir / "files").iterdir())) == count
+
+
+def test_a_schema_broken_after_a_cached_run_is_reported(specs: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    run(specs, SpecCache(cache_dir, specs))
+    schema = specs / "schemas" / "work-order" / "2.0.schema.json"
+    schema.write_text('{"type": 12}', encoding="utf-8")
+    warm = run(specs, SpecCache(cache_dir, specs))
+    assert warm == run(specs, None)
+    broken = [msg for code, _, msg, *_ in warm if code == "REF004"]
+    assert any("not a valid JSON Schema" in str(msg) for msg in broken)

@@ -189,3 +189,18 @@ def test_schema_file_confined_and_loaded(tmp_path: Path) -> None:
     model, diags = compile_text(tmp_path, TEAM, obj)
     assert sorted(d[0] for d in diags) == ["REF004", "REF004"]
     assert model.objects["item"].versions[0].schema == {"type": "object"}  # type: ignore[attr-defined]
+
+
+def test_flows_built_without_init_equal_flows_built_with_it() -> None:
+    """The build's fast constructor gives the same Flow as the dataclass constructor."""
+    import dataclasses
+
+    from mfgint.compiler.model import Flow
+
+    model = compile_specs([Path(__file__).resolve().parents[2] / "specs" / "examples"]).model
+    assert model.flows
+    for flow in model.flows.values():
+        values = {f.name: getattr(flow, f.name) for f in dataclasses.fields(Flow)}
+        rebuilt = Flow(**values)
+        assert vars(rebuilt) == vars(flow)
+        assert type(rebuilt) is type(flow)
