@@ -10,7 +10,7 @@ from pathlib import Path
 
 from mfgint.compiler.build import build
 from mfgint.compiler.cache import SpecCache, code_fingerprint
-from mfgint.compiler.check import check_documents
+from mfgint.compiler.check import check_documents, keep_compiled_checks
 from mfgint.compiler.expand import expand
 from mfgint.compiler.incremental import load_checked
 from mfgint.compiler.loader import ProgressFn, discover
@@ -60,6 +60,7 @@ def compile_specs(
     """Load, check, expand and build the specs under ``paths``."""
     if config is None:
         config = load_config(find_config(paths), paths[0] if paths else Path("."))
+    keep_compiled_checks(cache.sibling_dir("checks") if cache is not None else None)
     files, diags = discover(paths, config.include, config.exclude)
     checked = load_checked(files, cache, progress)
     all_diags: list[Diagnostic] = [*diags, *checked.diagnostics]

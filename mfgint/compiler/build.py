@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -338,19 +339,19 @@ class _Builder:
             direction=s.get("direction", "push"),
             protocol=s.get("protocol"),
             latency=s["latency"],
-            sla=m.Sla(sla.get("freshness"), sla.get("successRate"), sla.get("budget")),
+            sla=_sla(sla.get("freshness"), sla.get("successRate"), sla.get("budget")),
             trigger=s.get("trigger"),
             schedule=s.get("schedule"),
             event=s.get("event"),
             via=tuple(s.get("via") or ()),
             principal=s.get("principal"),
             authorized_inbound=bool(s.get("authorizedInbound", False)),
-            delivery=m.Delivery(
+            delivery=_delivery(
                 delivery["guarantee"], delivery.get("idempotencyKey"), delivery.get("orderingKey")
             )
             if delivery
             else None,
-            retry=m.Retry(
+            retry=_retry(
                 retry["maxAttempts"],
                 retry.get("backoff", "exponential"),
                 retry.get("initialDelay"),
@@ -359,7 +360,7 @@ class _Builder:
             if retry
             else None,
             dead_letter=m.DeadLetter(dlq["target"], dlq.get("system")) if dlq else None,
-            reconciliation=m.Reconciliation(rec["schedule"], rec.get("method", "incremental"))
+            reconciliation=_reconciliation(rec["schedule"], rec.get("method", "incremental"))
             if rec
             else None,
             criticality=s.get("criticality", "tier-3"),
@@ -547,6 +548,13 @@ def build(
     _resolve(b, model, invalid_names)
     return BuildResult(model, tuple(b.diags), frozenset(b.valid_schemas))
 
+
+# Flow parts are immutable and repeat across thousands of flows (the same retry policy, SLA or
+# delivery guarantee): one shared instance per distinct value saves building each again.
+_sla = functools.lru_cache(maxsize=4096, typed=True)(m.Sla)
+_delivery = functools.lru_cache(maxsize=4096, typed=True)(m.Delivery)
+_retry = functools.lru_cache(maxsize=4096, typed=True)(m.Retry)
+_reconciliation = functools.lru_cache(maxsize=4096, typed=True)(m.Reconciliation)
 
 _SHAPES: dict[type, tuple[dict[str, Any], frozenset[str]]] = {}
 

@@ -140,6 +140,10 @@ class SpecCache:
         if digests != before:
             _write_atomic(self.sibling("schemas"), marshal.dumps((self.key, digests)))
 
+    def sibling_dir(self, name: str) -> Path:
+        """A folder of the cache shared by every spec root (``name`` says what it holds)."""
+        return self.entry_dir.with_name(name)
+
     def sibling(self, name: str) -> Path:
         """Path of another cache file kept for the same spec root (``name`` says what)."""
         return self.path.with_name(f"{name}-{self.ident}.v{FORMAT}.cache")

@@ -576,6 +576,10 @@ def discover(
     """Spec files below ``paths`` in a stable order; symlink loops and missing paths reported."""
     found: dict[str, tuple[Path, str]] = {}
     diags: list[Diagnostic] = []
+    try:
+        cwd = os.path.realpath(Path.cwd())
+    except OSError:
+        cwd = "\0"  # no working directory: paths are shown as given
     for root in paths:
         shown_root = display_path(root)
         if not root.exists():
@@ -617,8 +621,16 @@ def discover(
                 if not os.path.exists(real):
                     diags.append(_file_diag(display_path(file), "YML009", "broken symbolic link"))
                     continue
-                found.setdefault(real, (file, display_path(file)))
+                found.setdefault(real, (file, _shown(real, cwd, file)))
     return sorted(found.values(), key=lambda item: item[1]), diags
+
+
+def _shown(real: str, cwd: str, file: Path) -> str:
+    """``display_path(file)`` from the file's real path and the working directory's."""
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    if real.startswith(prefix):
+        return Path(real[len(prefix) :]).as_posix()
+    return file.as_posix()
 
 
 _GLOB_CACHE: dict[str, re.Pattern[str]] = {}

@@ -587,6 +587,36 @@ class Model:
             "Waiver": self.waivers,
         }
 
+    def resources_in(self, kind: str, files: frozenset[str]) -> list[Resource]:
+        """Resources of ``kind`` declared in ``files``, and every blueprint expansion of it.
+
+        In the Model's order (by name). Incremental runs ask for a few changed files among
+        hundreds: the per-file index keeps that from scanning every resource of the kind.
+        """
+        by_file, expanded = self._file_index[kind]
+        found = [r for path in files for r in by_file.get(path, ())]
+        found.extend(expanded)
+        found.sort(key=lambda r: r.meta.name)
+        return found
+
+    def by_file(self, kind: str) -> Mapping[str, list[Resource]]:
+        """Resources of ``kind`` by the file that declares them (blueprint expansions left out)."""
+        return self._file_index[kind][0]
+
+    @functools.cached_property
+    def _file_index(self) -> dict[str, tuple[dict[str, list[Resource]], list[Resource]]]:
+        out: dict[str, tuple[dict[str, list[Resource]], list[Resource]]] = {}
+        for kind, table in self._kind_table.items():
+            by_file: dict[str, list[Resource]] = {}
+            expanded: list[Resource] = []
+            for res in table.values():
+                if res.origin is not None:
+                    expanded.append(res)
+                else:
+                    by_file.setdefault(res.src.path, []).append(res)
+            out[kind] = (by_file, expanded)
+        return out
+
     def all_resources(self) -> list[Resource]:
         """Every resource, kind by kind in a stable order."""
         out: list[Resource] = []

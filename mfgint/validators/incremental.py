@@ -87,13 +87,12 @@ class Landscape:
         """Per file, a digest of the names of the resources of ``kind`` the Model took from it."""
         found = self._kind_names.get(kind)
         if found is None:
-            by_file: dict[str, list[str]] = {}
-            for name, res in self.model.by_kind(kind).items():
-                if res.origin is None:  # expansions are checked on every run
-                    by_file.setdefault(res.src.path, []).append(name)
+            by_file = self.model.by_file(kind)  # expansions are checked on every run
             found = self._kind_names[kind] = {
-                path: kind + hashlib.blake2b("\0".join(n).encode(), digest_size=8).hexdigest()
-                for path, n in by_file.items()
+                path: kind + hashlib.blake2b(
+                    "\0".join(r.meta.name for r in found_here).encode(), digest_size=8
+                ).hexdigest()
+                for path, found_here in by_file.items()
             }
         return found
 

@@ -201,23 +201,21 @@ class RuleContext:
     def each_subject(self) -> Iterator[Resource]:
         """The subjects of every kind the rule's scope declares, kind by kind."""
         scope = self.rule.scope
-        only = self.only
         for kind in scope.subjects if scope is not None else ():
-            for res in self.model.by_kind(kind).values():
-                if only is None or res.origin is not None or res.src.path in only:
-                    yield res
+            yield from self._subjects(kind)
 
     def subjects(self, cls: type[R]) -> Iterator[R]:
         """Resources of ``cls`` this run must check (all, unless earlier findings are reused)."""
         scope = self.rule.scope
         if scope is None or cls.kind not in scope.subjects:
             raise ValueError(f"rule {self.rule.code} does not declare {cls.kind} as a subject")
-        table = self.model.by_kind(cls.kind).values()
-        only = self.only
-        for res in table:
-            # Blueprint expansions also depend on their plant: they are always checked.
-            if only is None or res.origin is not None or res.src.path in only:
-                yield res  # type: ignore[misc]  # the table of cls.kind holds only cls
+        return self._subjects(cls.kind)  # type: ignore[return-value]  # the kind's table holds cls
+
+    def _subjects(self, kind: str) -> Iterator[Resource]:
+        if self.only is None:
+            return iter(self.model.by_kind(kind).values())
+        # Blueprint expansions also depend on their plant: they are always checked.
+        return iter(self.model.resources_in(kind, self.only))
 
     @property
     def graph(self) -> IntegrationGraph:

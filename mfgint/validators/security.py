@@ -8,7 +8,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from mfgint.compiler.model import (
@@ -527,23 +527,10 @@ def flow_needs(model: Model) -> dict[tuple[str, str], _Need]:
     """(principal, system) -> the object actions that flows of that principal need there."""
     needs: dict[tuple[str, str], _Need] = {}
     read = _NEEDED_ACTIONS["read"]
-    # (principal, system, actions) per flow, added below; inlined because this runs over every
-    # flow of the landscape on every run that touches a flows file.
-    for flow in model.flows.values():
-        if not flow.targets:
-            continue
-        if flow.direction == "pull":
-            principal = flow.principal or flow.targets[0]
-            grants = [(principal, system, read) for system in (flow.source, *flow.via)]
-        else:
-            principal = flow.principal or flow.source
-            write = _NEEDED_ACTIONS.get(flow.operation, read)
-            grants = [(principal, system, write) for system in (*flow.targets, *flow.via)]
-            if flow.pattern == "event":
-                # Consumers read the event from the broker hops with their own identity.
-                grants += [(t, system, read) for t in flow.targets for system in flow.via]
-        obj = flow.object.name
-        for principal, system, actions in grants:
+
+    def add(principal: str, systems: Iterable[str], obj: str, actions: frozenset[str],
+            flow: str) -> None:
+        for system in systems:
             need = needs.get((principal, system))
             if need is None:
                 need = needs[(principal, system)] = _Need({}, set())
@@ -552,7 +539,22 @@ def flow_needs(model: Model) -> dict[tuple[str, str], _Need]:
                 need.actions[obj] = set(actions)
             else:
                 have |= actions
-            need.flows.add(flow.name)
+            need.flows.add(flow)
+
+    for flow in model.flows.values():
+        targets = flow.targets
+        if not targets:
+            continue
+        obj = flow.object.name
+        if flow.direction == "pull":
+            add(flow.principal or targets[0], (flow.source, *flow.via), obj, read, flow.name)
+            continue
+        write = _NEEDED_ACTIONS.get(flow.operation, read)
+        add(flow.principal or flow.source, targets + flow.via, obj, write, flow.name)
+        if flow.pattern == "event" and flow.via:
+            # Consumers read the event from the broker hops with their own identity.
+            for target in targets:
+                add(target, flow.via, obj, read, flow.name)
     return needs
 
 

@@ -116,3 +116,28 @@ def test_a_schema_broken_after_a_cached_run_is_reported(specs: Path, tmp_path: P
     assert warm == run(specs, None)
     broken = [msg for code, _, msg, *_ in warm if code == "REF004"]
     assert any("not a valid JSON Schema" in str(msg) for msg in broken)
+
+
+def test_compiled_checks_kept_in_the_cache_check_the_same(tmp_path: Path) -> None:
+    """A schema check read back from the cache folder is fastjsonschema's own, by name."""
+    import copy
+
+    import fastjsonschema
+
+    from mfgint.compiler import check
+    from mfgint.schemas import KINDS, load_schema
+
+    for kind in KINDS:
+        schema = copy.deepcopy(load_schema(kind))
+        schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+        reference = fastjsonschema.compile(copy.deepcopy(schema), use_default=False)
+        check.keep_compiled_checks(tmp_path)
+        try:
+            written = check._compiled(kind, copy.deepcopy(schema))
+            read_back = check._compiled(kind, copy.deepcopy(schema))
+        finally:
+            check.keep_compiled_checks(None)
+        assert written.__name__ == read_back.__name__ == reference.__name__
+        with pytest.raises(fastjsonschema.JsonSchemaValueException):
+            read_back({"apiVersion": "mfgint/v1", "kind": kind})
+    assert len(list(tmp_path.glob("*.check"))) == len(KINDS)

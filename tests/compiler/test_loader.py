@@ -187,3 +187,22 @@ def test_globs(glob: str, path: str, hit: bool) -> None:
     import re
 
     assert (re.fullmatch(glob_to_regex(glob), path) is not None) is hit
+
+
+def test_discovered_files_are_shown_as_display_path_shows_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """discover() names files exactly as display_path() would, inside and outside the cwd."""
+    from mfgint.compiler.loader import discover, display_path
+
+    inside = tmp_path / "work" / "specs"
+    outside = tmp_path / "elsewhere"
+    for folder in (inside / "flows", outside):
+        folder.mkdir(parents=True)
+        (folder / "a.yaml").write_text("kind: Team\n", encoding="utf-8")
+    (inside / "linked").symlink_to(outside)
+    for cwd in (tmp_path / "work", Path("/")):
+        monkeypatch.chdir(cwd)
+        files, _ = discover([inside, outside])
+        assert [shown for _, shown in files] == sorted(display_path(p) for p, _ in files)
+        assert files
