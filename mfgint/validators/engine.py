@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -124,8 +125,8 @@ def run_rules(
         try:
             if memo is not None and rule.scope is not None:
                 cache, land = memo
-                key = land.context_key(rule.code, {**rule.options, **options}, day,
-                                       rule.scope.reads)
+                key = land.context_key(f"{rule.code}:{_code_stamp(check)}",
+                                       {**rule.options, **options}, day, rule.scope.reads)
                 out.extend(run_scoped(cache, land, rule.code, rule.scope.subjects, key, run))
             else:
                 out.extend(run(None))
@@ -138,6 +139,16 @@ def run_rules(
                 f"{Path(where.filename).name}:{where.lineno}"
             ) from exc
     return out
+
+
+def _code_stamp(check: CheckFn) -> str:
+    """Size and mtime of the module a check lives in: a plugin upgrade invalidates its cache."""
+    code = getattr(check, "__code__", None)
+    try:
+        st = os.stat(code.co_filename) if code is not None else None
+    except OSError:
+        st = None
+    return f"{st.st_size}:{st.st_mtime_ns}" if st is not None else "?"
 
 
 class RuleCrash(Exception):
