@@ -96,12 +96,26 @@ def freshness_of(flow: Flow) -> tuple[str, bool]:
     return DEFAULT_FRESHNESS.get(flow.latency, "1h"), False
 
 
+def _shards(by_team: dict[str, list[Flow]], shards: int) -> dict[str, int]:
+    """The shard of each team's file in a parallel run: the largest teams first, each to the
+    shard with the fewest flows so far (a team's file is one unit of work, and one team can
+    own a quarter of the flows)."""
+    load = [0] * shards
+    shard_of: dict[str, int] = {}
+    for team, flows in sorted(by_team.items(), key=lambda item: (-len(item[1]), item[0])):
+        shard = load.index(min(load))
+        shard_of[team] = shard
+        load[shard] += len(flows)
+    return shard_of
+
+
 class AlertsTarget(Target):
     """Prometheus rule files: burn rate, freshness and dead letters per flow, per owner team."""
 
     name = "alerts"
     description = "Prometheus alert rules per team: SLO burn rate, freshness, dead letters"
     output_dir = "alerts"
+    shardable = True
 
     def generate(self, ctx: TargetContext) -> list[GeneratedFile]:
         """One ``alerts/<team>.rules.yml`` per team owning flows in scope."""
@@ -116,7 +130,10 @@ class AlertsTarget(Target):
         for flow in ctx.model.flows.values():
             if ctx.scope.has_flow(flow.name):
                 by_team.setdefault(flow.owner or UNOWNED, []).append(flow)
+        shard_of = _shards(by_team, ctx.shards)
         for team, flows in sorted(by_team.items()):
+            if shard_of[team] != ctx.shard:
+                continue
             path = f"{self.output_dir}/{file_name(team, '.rules.yml')}"
             groups = LazyList(len(flows), functools.partial(
                 self._groups, ctx.model, team, flows, path, base))

@@ -100,15 +100,24 @@ class TargetContext:
 
     def render(self, template: str, **context: Any) -> str:
         """Render a template by name (user folder first); mistakes in it become GenerationError."""
+        prepared = _PREPARED.get(self.env)
+        if prepared is None:
+            prepared = _PREPARED[self.env] = {}
+        found = prepared.get(template)
+        if found is None:
+            try:
+                tpl = self.env.get_template(template)
+            except TemplateError as exc:
+                where = getattr(exc, "filename", None) or template
+                line = getattr(exc, "lineno", None)
+                at = f"{where}:{line}" if line else where
+                raise GenerationError(f"template {at}: {exc.message or exc}") from exc
+            # Template.render merges the globals into every context through a ChainMap, which
+            # costs more than many small templates do: they are merged once here instead.
+            found = prepared[template] = (tpl, dict(tpl.globals))
+        tpl, globals_ = found
         try:
-            tpl = self.env.get_template(template)
-        except TemplateError as exc:
-            where = getattr(exc, "filename", None) or template
-            line = getattr(exc, "lineno", None)
-            at = f"{where}:{line}" if line else where
-            raise GenerationError(f"template {at}: {exc.message or exc}") from exc
-        try:
-            return _render(tpl, context)
+            return _render(tpl, {**globals_, **context})
         except (TemplateError, TypeError, ValueError, AttributeError) as exc:
             where = tpl.filename or template
             line = next((n for f, n in traceback.walk_tb(exc.__traceback__)
@@ -117,17 +126,16 @@ class TargetContext:
             raise GenerationError(f"template {at}: {exc}") from exc
 
 
-# Template -> its globals as a plain dict. Template.render merges them into every context
-# through a ChainMap, which costs more than many small templates do; see _render.
-_GLOBALS: weakref.WeakKeyDictionary[Template, dict[str, Any]] = weakref.WeakKeyDictionary()
+# Environment -> template name -> (the loaded template, its globals as a plain dict): a large
+# run renders a hundred thousand files from a few templates (and the environment's own cache
+# costs a lock and a few look-ups per call). Auto-reload is off, so a loaded template stays.
+_PREPARED: weakref.WeakKeyDictionary[Environment, dict[str, tuple[Template, dict[str, Any]]]] = (
+    weakref.WeakKeyDictionary())
 
 
 def _render(tpl: Template, context: dict[str, Any]) -> str:
-    """``tpl.render(**context)``, with the template's globals merged once per template."""
-    globals_ = _GLOBALS.get(tpl)
-    if globals_ is None:
-        globals_ = _GLOBALS[tpl] = dict(tpl.globals)
-    ctx = tpl.new_context({**globals_, **context}, shared=True)
+    """``tpl.render(**context)`` for a context that already holds the template's globals."""
+    ctx = tpl.new_context(context, shared=True)
     try:
         text: str = tpl.environment.concat(tpl.root_render_func(ctx))
     except Exception:

@@ -1,10 +1,13 @@
 """Python connector packages per flow, on a shared standard-library runtime (generation gap).
 
 Layout under ``connectors/``: ``mfgint_runtime/`` (clients, retry, idempotent sinks, dead
-letters, logs, metrics, fakes; regenerated), and per flow ``<flow>/base.py`` (regenerated),
-``<flow>/connector.py`` (the hand-written subclass: created once, never overwritten),
-``<flow>/__main__.py``, ``<flow>/README.md`` and ``<flow>/tests/test_<flow>.py``. The root
-holds ``pyproject.toml`` (ruff, mypy --strict, pytest) and a README. See docs/connectors.md.
+letters, logs, metrics, the command line, fakes and the test contracts; regenerated), and per
+flow ``<flow>/base.py`` (regenerated), ``<flow>/connector.py`` (the hand-written subclass:
+created once, never overwritten), ``<flow>/__init__.py``, ``<flow>/__main__.py``,
+``<flow>/README.md`` and ``<flow>/test_<flow>.py``. What every flow shares lives in the runtime,
+so that a package holds only what is particular to its flow: a landscape has thousands of them.
+The root holds ``pyproject.toml`` (ruff, mypy --strict, pytest) and a README. See
+docs/connectors.md.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import functools
 import keyword
 import re
 import textwrap
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from json.encoder import encode_basestring
@@ -39,6 +42,7 @@ DEFAULT_RETRY = (3, "exponential", 1.0, 60.0)
 RUNTIME_MODULES = (
     "__init__",
     "broker",
+    "cli",
     "config",
     "connector",
     "deadletter",
@@ -53,7 +57,7 @@ RUNTIME_MODULES = (
     "testing",
     "transport",
 )
-RUNTIME_TESTS = ("test_runtime",)
+RUNTIME_TESTS = ("test_runtime", "contracts")
 SAMPLE_TIME = "2026-01-01T08:00:00Z"
 
 
@@ -90,6 +94,13 @@ class EnvVar:
     required: bool
     default: str | None
     meaning: str
+
+    @property
+    def markdown_row(self) -> str:
+        """The variable's row in the README's configuration table."""
+        default = f"`{self.default}`" if self.default is not None else "-"
+        required = "yes" if self.required else "no"
+        return f"| `{self.name}` | {required} | {default} | {self.meaning} |"
 
 
 @dataclass(frozen=True)
@@ -136,6 +147,51 @@ class FlowInfo:
     settings: tuple[Side, ...]
     plants: tuple[str, ...]
     update_field: str | None
+
+    @property
+    def base_doc(self) -> str:
+        """The docstring of ``<Flow>Base``: one line."""
+        f = self.flow
+        return docstring_line(
+            f"Flow {f.name}: {self.object_name} {self.object_version} from {f.source} to "
+            f"{', '.join(f.targets)} ({f.pattern}, {f.operation}).", 89)
+
+    @property
+    def client_kinds(self) -> str:
+        """The kinds of client the flow uses, sorted: ``odoo, rest``."""
+        return ", ".join(sorted({s.kind for s in self.settings}))
+
+    @property
+    def key_text(self) -> str:
+        """The key fields, ``a + b``."""
+        return " + ".join(self.key_fields)
+
+    @property
+    def retry_text(self) -> str:
+        """The retry policy in words."""
+        attempts, backoff, initial, ceiling = self.retry
+        jitter = " with full jitter" if backoff == "exponential" else ""
+        return f"{attempts} attempts, {backoff}{jitter}, {initial:g} s initial, {ceiling:g} s max"
+
+    @property
+    def odoo_sinks(self) -> tuple[Side, ...]:
+        """The targets that are Odoo databases."""
+        return tuple(s for s in self.sinks if s.kind == "odoo")
+
+    @property
+    def has_file_sinks(self) -> bool:
+        """True when a target is reached through a FileTransfer."""
+        return any(s.kind == "files" for s in self.sinks)
+
+    @property
+    def field_comments(self) -> str:
+        """``# name (type): description`` lines of the canonical fields, for connector.py."""
+        return _per_fields(self.fields, "comments", _field_comments)
+
+    @property
+    def sample_code(self) -> str:
+        """``sample`` as the literal the test module's ``SAMPLE`` holds."""
+        return _per_fields(self.fields, "sample", _sample_code)
 
     @cached_property
     def env_vars(self) -> tuple[EnvVar, ...]:
@@ -231,6 +287,8 @@ def package_name(flow_name: str) -> str:
 
 def py(value: Any) -> str:
     """A Python literal for JSON-like data (double quotes, True/False/None)."""
+    if type(value) is str:
+        return encode_basestring(value)  # what json.dumps(value, ensure_ascii=False) returns
     if value is None or isinstance(value, bool):
         return repr(value)
     if isinstance(value, int | float):
@@ -254,6 +312,24 @@ def py_block(
 
     Items then go at ``indent + 4`` and the closing bracket at ``indent`` (the statement's).
     """
+    if type(value) is tuple:
+        try:
+            return _py_block_of_tuple(value, col, indent, width)
+        except TypeError:  # an item that cannot be hashed
+            pass
+    return _py_block(value, col, indent, width)
+
+
+@functools.lru_cache(maxsize=16384)
+def _py_block_of_tuple(value: tuple[Any, ...], col: int, indent: int, width: int) -> str:
+    # The flows of one object version share their key and field names: thousands of flows,
+    # a few tuples.
+    return _py_block(value, col, indent, width)
+
+
+def _py_block(
+    value: Sequence[Any] | Mapping[str, Any], col: int, indent: int, width: int
+) -> str:
     one = py(value)
     if col + len(one) <= width:
         return one
@@ -264,6 +340,21 @@ def py_block(
     items = [f"{pad}{py(v)}," for v in value]
     opener, closer = ("(", ")") if isinstance(value, tuple) else ("[", "]")
     return opener + "\n" + "\n".join(items) + "\n" + " " * indent + closer
+
+
+def call_code(head: str, args: Sequence[str], indent: int, tail: str = "",
+              width: int = 100) -> str:
+    """``head(args)tail`` at column ``indent``: on one line when it fits, else the arguments on
+    one line of their own, else one per line (as ruff format writes calls)."""
+    pad = " " * indent
+    one = f"{pad}{head}({', '.join(args)}){tail}"
+    if len(one) <= width or not args:
+        return one
+    inner = " " * (indent + 4)
+    two = f"{inner}{', '.join(args)}"
+    if len(two) <= width:
+        return f"{pad}{head}(\n{two}\n{pad}){tail}"
+    return f"{pad}{head}(\n" + "".join(f"{inner}{a},\n" for a in args) + f"{pad}){tail}"
 
 
 @functools.lru_cache(maxsize=16384)
@@ -278,6 +369,37 @@ def comment_lines(text: str, indent: int, width: int = 100) -> list[str]:
     return list(_comment_lines(text, indent, width))
 
 
+def _per_fields(fields: tuple[FieldInfo, ...], what: str,
+                make: Callable[[tuple[FieldInfo, ...]], str]) -> str:
+    """``make(fields)``, once per fields tuple: the flows of one object version share one (see
+    object_fields), so thousands of flows need a few texts. The tuple is kept with its texts,
+    so that its id is not reused while they are."""
+    found = _PER_FIELDS.get(id(fields))
+    if found is None or found[0] is not fields:
+        if len(_PER_FIELDS) > 4096:
+            _PER_FIELDS.clear()
+        found = _PER_FIELDS[id(fields)] = (fields, {})
+    text = found[1].get(what)
+    if text is None:
+        text = found[1][what] = make(fields)
+    return text
+
+
+_PER_FIELDS: dict[int, tuple[tuple[FieldInfo, ...], dict[str, str]]] = {}
+
+
+def _field_comments(fields: tuple[FieldInfo, ...]) -> str:
+    lines: list[str] = []
+    for f in fields:
+        text = f"{f.name} ({f.type})" + (f": {f.description}" if f.description else "")
+        lines.extend(_comment_lines(text, 8, 100))
+    return "\n".join(lines)
+
+
+def _sample_code(fields: tuple[FieldInfo, ...]) -> str:
+    return _py_block({f.name: f.sample for f in fields}, 39, 4, 100)
+
+
 def _flat(text: str) -> str:
     return " ".join(text.replace('"""', "'''").replace("\\", "/").split())
 
@@ -289,7 +411,33 @@ def wrap(text: str, width: int) -> list[str]:
 
 @functools.lru_cache(maxsize=16384)
 def _wrap(text: str, width: int) -> tuple[str, ...]:
-    return tuple(textwrap.wrap(_flat(text), width) or [""])
+    flat = _flat(text)
+    return _greedy_wrap(flat, width) or tuple(textwrap.wrap(flat, width) or [""])
+
+
+def _greedy_wrap(text: str, width: int) -> tuple[str, ...] | None:
+    """``textwrap.wrap(text, width)`` for single-spaced text, by words, when that is certain to
+    give the same lines (several times faster); None when textwrap could break inside a word:
+    a word longer than a line, or a hyphenated word whose first part fits where a line ends."""
+    if not text:
+        return None
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= width:
+            line = f"{line} {word}"
+        else:
+            hyphen = word.find("-")
+            if hyphen >= 0 and len(line) + 1 + hyphen <= width:
+                return None
+            lines.append(line)
+            line = word
+        if len(line) > width:
+            return None
+    lines.append(line)
+    return tuple(lines)
 
 
 def docstring_line(text: str, limit: int) -> str:
@@ -673,33 +821,127 @@ def flow_info(model: Model, flow: Flow) -> FlowInfo:
 
 def base_imports(info: FlowInfo) -> str:
     """Names ``base.py`` imports from mfgint_runtime: exactly those it uses."""
-    names = {
-        "Broker", "ConfigError", "DeadLetterSettings", "DeadLetterSink", "FileTransfer",
-        "FileWatermarkStore", "FlowConnector", "FlowSettings", "HttpTransport", "Metrics",
-        "RetryPolicy", "UrllibTransport", "WatermarkStore",
-    }
-    for side in info.settings:
-        names.add(side.settings_class)
-        if side.kind == "odoo":
-            names.add("make_odoo_client")
-        elif side.kind == "rest":
-            names.add("RestClient")
-    sources = {"odoo": "OdooSource", "rest": "RestSource", "files": "FileSource"}
-    names.add(sources.get(info.source.kind, "NullSource"))
-    sinks = {"odoo": "OdooSink", "rest": "RestSink", "files": "FileSink", "broker": "BrokerSink"}
-    names.update(sinks[sink.kind] for sink in info.sinks)
-    if info.consumer is not None:
-        names.add("BrokerSource")
-    dead = info.dead_letter
-    if dead.kind == "broker":
-        names.add("BrokerDeadLetters")
-    elif dead.kind == "files":
-        names.add("FileDeadLetters")
-        if not dead.system:
-            names.add("LocalFileTransfer")
-    else:
-        names.update({"LogDeadLetters", "flow_logger"})
+    names = {"DeadLetterSettings", "FlowBase", "FlowSettings", "RetryPolicy", "Wiring"}
+    names.update(side.settings_class for side in info.settings)
+    sources = {"odoo": "OdooSource", "rest": "RestSource", "none": "NullSource"}
+    if info.source.kind in sources:
+        names.add(sources[info.source.kind])
+    sinks = {"odoo": "OdooSink", "rest": "RestSink", "broker": "BrokerSink"}
+    names.update(sinks[sink.kind] for sink in info.sinks if sink.kind in sinks)
     return import_block([("mfgint_runtime", names)])
+
+
+def constants_code(info: FlowInfo) -> str:
+    """The class constants of ``<Flow>Base``: what the flow carries, its keys and resources."""
+    f = info.flow
+    lines = [
+        "    FLOW: ClassVar[str] = FLOW",
+        "    ENV_PREFIX: ClassVar[str] = ENV_PREFIX",
+        f"    OBJECT: ClassVar[str] = {py(info.object_name)}",
+        f"    OBJECT_VERSION: ClassVar[str] = {py(info.object_version)}",
+        f"    OPERATION: ClassVar[str] = {py(f.operation)}",
+        f"    KEY_FIELDS: ClassVar[tuple[str, ...]] = {py_block(info.key_fields, 44, 4)}",
+        f"    # The canonical fields of {info.object_name} {info.object_version}; transform() "
+        "passes these on.",
+        f"    FIELDS: ClassVar[tuple[str, ...]] = {py_block(info.field_names, 40, 4)}",
+        "    # One ir.model.data module per source system keeps external ids apart.",
+        f"    XMLID_MODULE: ClassVar[str] = {py(info.xmlid_module)}",
+        f"    ODOO_METHOD: ClassVar[str | None] = {py(info.odoo_method)}",
+    ]
+    source = info.source
+    if source.kind == "odoo":
+        lines += [
+            f"    SOURCE_MODEL: ClassVar[str] = {py(source.model)}",
+            "    # Odoo fields read at the source; empty reads all of them (then map them in "
+            "from_source()).",
+            "    SOURCE_FIELDS: ClassVar[tuple[str, ...]] = ()",
+        ]
+    elif source.kind == "rest":
+        lines.append(f"    SOURCE_RESOURCE: ClassVar[str] = {py(source.resource)}")
+    for sink in info.sinks:
+        if sink.kind == "odoo":
+            lines.append(f"    {sink.attr.upper()}_MODEL: ClassVar[str] = {py(sink.model)}")
+        elif sink.kind == "rest":
+            lines.append(f"    {sink.attr.upper()}_RESOURCE: ClassVar[str] = {py(sink.resource)}")
+        elif sink.kind == "broker":
+            lines.append(f"    {sink.attr.upper()}_TOPIC: ClassVar[str] = {py(sink.resource)}")
+    dead = info.dead_letter
+    system = dead.system if dead.kind != "log" else None
+    lines.append(f"    DEAD_LETTER_SYSTEM: ClassVar[str | None] = {py(system)}")
+    return "\n".join(lines)
+
+
+def settings_code(info: FlowInfo) -> str:
+    """The arguments of ``<Flow>Settings(...)`` after ``flow=``: one settings entry per system."""
+    chunks = []
+    for side in info.settings:
+        args = ["env", "ENV_PREFIX", py(side.system)]
+        if side.kind == "odoo":
+            args += [f"protocol={py(side.protocol)}", f"url={py(side.url)}",
+                     f"database={py(side.database)}"]
+        elif side.kind == "broker":
+            args += [f"topic={py(side.resource)}", f"group={py(side.group)}", f"url={py(side.url)}"]
+        else:
+            args.append(f"url={py(side.url)}")
+        chunks.append(call_code(f"{side.attr}={side.settings_class}.from_env", args, 12, ","))
+    dead = info.dead_letter
+    chunks.append(call_code("dead_letter=DeadLetterSettings.from_env", [
+        "env", "ENV_PREFIX", f"kind={py(dead.kind)}", f"destination={py(dead.destination)}",
+    ], 12, ","))
+    return "\n".join(chunks)
+
+
+def wire_code(info: FlowInfo) -> str:
+    """The body of ``wire()``: clients, then the Wiring of source, targets and consumer."""
+    lines = []
+    for side in info.settings:
+        if side.kind in ("odoo", "rest"):
+            lines.append(call_code(f"{side.attr}_client = self.{side.kind}",
+                                   [f"self.settings.{side.attr}"], 8))
+    source = info.source
+    if source.kind == "files":
+        lines.append(call_code("file_source = self.inbox", [f"self.settings.{source.attr}"], 8))
+    lines.append("        return Wiring(")
+    if source.kind == "odoo":
+        lines.append(call_code("source=OdooSource", [
+            py(source.system), f"{source.attr}_client", "self.SOURCE_MODEL", "self.SOURCE_FIELDS",
+        ], 12, ","))
+    elif source.kind == "rest":
+        lines.append(call_code("source=RestSource", [
+            py(source.system), f"{source.attr}_client", "self.SOURCE_RESOURCE",
+        ], 12, ","))
+    elif source.kind == "files":
+        lines.append("            source=file_source,")
+    else:
+        lines.append(call_code("source=NullSource", [py(source.system)], 12, ","))
+    sinks = [_sink_call(sink) for sink in info.sinks]
+    one = "            sinks=[" + ", ".join(call_code(h, a, 0) for h, a in sinks) + "],"
+    if len(sinks) == 1 and len(one) <= 100 and "\n" not in one:
+        lines.append(one)
+    else:
+        lines.append("            sinks=[")
+        lines.extend(call_code(head, args, 16, ",") for head, args in sinks)
+        lines.append("            ],")
+    if info.consumer is not None:
+        lines.append(call_code("consumer=self.topic", [f"self.settings.{info.consumer.attr}"],
+                               12, ","))
+    if source.kind == "files":
+        lines.append("            file_source=file_source,")
+    lines.append("        )")
+    return "\n".join(lines)
+
+
+def _sink_call(sink: Side) -> tuple[str, list[str]]:
+    const = sink.attr.upper()
+    if sink.kind == "odoo":
+        return "OdooSink", [py(sink.system), f"{sink.attr}_client", f"self.{const}_MODEL",
+                            "method=self.ODOO_METHOD"]
+    if sink.kind == "rest":
+        return "RestSink", [py(sink.system), f"{sink.attr}_client", f"self.{const}_RESOURCE"]
+    if sink.kind == "files":
+        return "self.outbox", [f"self.settings.{sink.attr}"]
+    return "BrokerSink", [py(sink.system), f"self.broker_for({py(sink.system)})",
+                          f"self.{const}_TOPIC"]
 
 
 def isort_names(names: Iterable[str]) -> list[str]:
@@ -745,49 +987,79 @@ def connector_imports(info: FlowInfo) -> str:
 def main_imports(info: FlowInfo) -> str:
     """Imports of ``__main__.py``."""
     return import_block([
-        ("mfgint_runtime", ["ConfigError", "ConnectorError", "configure_logging"]),
+        ("mfgint_runtime.cli", ["run_flow"]),
         (f"{info.package}.base", [f"{info.cls}Settings"]),
         (f"{info.package}.connector", [f"{info.cls}Connector"]),
     ])
 
 
-def test_imports(info: FlowInfo) -> dict[str, str]:
-    """Imports of the generated test module: exactly what its tests use."""
-    modules = ["json", "logging"]
-    froms = [("typing", "Any")]
-    if info.source.kind == "rest":
-        modules.append("urllib.parse")
-    if info.dead_letter.kind == "files" and not info.dead_letter.system:
-        froms.append(("pathlib", "Path"))
-    runtime = [
-        "DeliveryResult", "JsonFormatter", "MemoryBroker", "MemoryDeadLetters",
-        "MemoryFileTransfer", "MemoryWatermarkStore", "Metrics",
-    ]
-    if any(s.kind == "files" for s in info.sinks):
-        runtime.append("Change")
+def main_code(info: FlowInfo) -> str:
+    """The body of ``main()``: the shared command line, given this flow's classes."""
+    args = [py(info.package), "__doc__", f"{info.cls}Settings.from_env", f"{info.cls}Connector",
+            "argv", "environ"]
+    return call_code("return run_flow", args, 4)
+
+
+OPERATION_CONTRACTS = {
+    "upsert": "UpsertContract",
+    "sync": "UpsertContract",
+    "create": "CreateContract",
+    "update": "UpdateContract",
+    "delete": "DeleteContract",
+}
+
+
+def contracts_of(info: FlowInfo) -> list[str]:
+    """The shared test contracts (mfgint_runtime/tests/contracts.py) that apply to the flow."""
+    op = info.flow.operation
+    kinds = [sink.kind for sink in info.sinks]
+    out = [OPERATION_CONTRACTS.get(op, "ReadContract")]
+    if op == "update" and ("odoo" in kinds or "rest" in kinds):
+        out.append("UnknownRecordContract")
+    if kinds[0] in ("odoo", "rest") and op in ("create", "upsert", "sync"):
+        out.append("ReadBackContract")
+    if "odoo" in kinds:
+        out.append("ExternalIdContract")
     if info.odoo_sides:
-        runtime.append("ConfigError")
-    if info.source.kind in ("odoo", "rest", "files"):
-        runtime.append("Watermark")
-    testing = ["FakeHttp"]
-    if info.odoo_sides:
-        testing.append("FakeOdoo")
-    if any(s.kind == "rest" for s in info.settings):
-        testing.append("FakeRest")
-    first = info.sinks[0]
-    if first.kind == "odoo" and info.flow.operation in ("create", "upsert", "sync"):
-        testing.append("odoo_call")
+        out.append("OdooSecretContract")
+    out.append({"odoo": "OdooSourceContract", "rest": "RestSourceContract",
+                "files": "FileSourceContract"}.get(info.source.kind, "NoFeedContract"))
+    if info.consumer is not None:
+        out.append("ConsumerContract")
+    elif info.file_source:
+        out.append("InboxContract")
+    elif info.source.kind == "odoo" and info.flow.pattern in ("api", "webhook"):
+        out.append("OdooWebhookContract")
+    out.append("FlowContract")  # last: every other contract extends it
+    return out
+
+
+def http_targets(info: FlowInfo) -> tuple[str, ...]:
+    """Targets reached over HTTP, for the contract that needs them (update flows only)."""
+    if info.flow.operation != "update":
+        return ()
+    return tuple(s.system for s in info.sinks if s.kind in ("odoo", "rest"))
+
+
+def test_imports(info: FlowInfo, contracts: Iterable[str]) -> str:
+    """Imports of the generated test module: the contracts and the flow's classes."""
     pkg, cls = info.package, info.cls
     first_party: list[tuple[str, Iterable[str]]] = [
-        ("mfgint_runtime", runtime),
-        ("mfgint_runtime.metrics", ["MESSAGES"]),
-        ("mfgint_runtime.testing", testing),
-        (f"{pkg}.base", ["DEFAULT_RETRY", "FLOW", f"{cls}Base", f"{cls}Settings"]),
+        ("mfgint_runtime.tests.contracts", contracts),
+        (f"{pkg}.base", ["DEFAULT_RETRY", f"{cls}Base", f"{cls}Settings"]),
         (f"{pkg}.connector", [f"{cls}Connector"]),
     ]
     if info.odoo_sides:
         first_party.append((f"{pkg}.__main__", ["main"]))
-    return {"std": plain_imports(modules, froms), "first_party": import_block(first_party)}
+    return import_block(first_party)
+
+
+def class_header(name: str, bases: Sequence[str]) -> str:
+    """``class name(bases):`` on one line when it fits, else one base per line."""
+    one = f"class {name}({', '.join(bases)}):"
+    if len(one) <= 100:
+        return one
+    return f"class {name}(\n" + "".join(f"    {b},\n" for b in bases) + "):"
 
 
 class ConnectorsTarget(Target):
@@ -814,7 +1086,7 @@ class ConnectorsTarget(Target):
                  **context: Any) -> GeneratedFile:
             text = ctx.render(f"connectors/{template}", **context, py=py, py_block=py_block,
                               comment_lines=comment_lines, docstring_line=docstring_line,
-                              wrap=wrap)
+                              wrap=wrap, class_header=class_header)
             return GeneratedFile(f"{root}/{path}", text.encode("utf-8"), once)
 
         if ctx.shard == 0:
@@ -838,13 +1110,16 @@ class ConnectorsTarget(Target):
                 continue
             info = known if known is not None else flow_info(ctx.model, flow)
             pkg = info.package
+            contracts = contracts_of(info)
             yield make(f"{pkg}/__init__.py", "flow/__init__.py.j2", info=info)
             yield make(f"{pkg}/__main__.py", "flow/__main__.py.j2", info=info,
-                       imports=main_imports(info))
-            yield make(f"{pkg}/base.py", "flow/base.py.j2", info=info, imports=base_imports(info))
+                       imports=main_imports(info), main_code=main_code(info))
+            yield make(f"{pkg}/base.py", "flow/base.py.j2", info=info, imports=base_imports(info),
+                       constants_code=constants_code(info), settings_code=settings_code(info),
+                       wire_code=wire_code(info))
             yield make(f"{pkg}/connector.py", "flow/connector.py.j2", once=True, info=info,
                        imports=connector_imports(info))
             yield make(f"{pkg}/README.md", "flow/README.md.j2", info=info)
-            yield make(f"{pkg}/tests/__init__.py", "flow/tests_init.py.j2", info=info)
-            yield make(f"{pkg}/tests/test_{pkg}.py", "flow/test_flow.py.j2", info=info,
-                       imports=test_imports(info))
+            yield make(f"{pkg}/test_{pkg}.py", "flow/test_flow.py.j2", info=info,
+                       imports=test_imports(info, contracts), contracts=contracts,
+                       http_targets=http_targets(info))

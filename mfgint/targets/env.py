@@ -121,6 +121,9 @@ _ANY_FIRST = tuple(rx for _tag, rx in _RESOLVERS.get(None, ()))
 # One-line scalars seen before -> their text (plain or single-quoted); names repeat a lot.
 _ONE_LINE_TEXT: dict[str, str] = {}
 _ONE_LINE_CACHE_LIMIT = 200_000
+# Mapping keys seen before -> their text (keys repeat in every item of a list).
+_KEY_TEXT: dict[str, str] = {}
+_KEY_CACHE_LIMIT = 10_000
 
 
 def _resolves_to_str(value: str) -> bool:
@@ -164,6 +167,10 @@ class _FastEmitter(yaml.emitter.Emitter):
         self.sort_keys = sort_keys
         self.root_context = False
         self.flow_level = 0
+        # PyYAML's state machine is not used; its first state is a bound method of this
+        # emitter, a reference cycle that would keep every emitter (and its text) alive in a
+        # process that runs without the cyclic garbage collector, as the CLI does.
+        self.state = None
 
     def document(self, data: Any) -> str:
         """The YAML text of one document whose root is a non-empty mapping or sequence."""
@@ -178,7 +185,10 @@ class _FastEmitter(yaml.emitter.Emitter):
         if self.open_ended:
             self.write_indicator("...", True)
             self.write_indent()
-        return "".join([*self.chunks, *self.parts])
+        text = "".join([*self.chunks, *self.parts])
+        self.chunks.clear()
+        self.parts.clear()
+        return text
 
     def _to_indent(self, indent: int) -> None:
         """PyYAML's write_indent for a known indent."""
@@ -200,30 +210,73 @@ class _FastEmitter(yaml.emitter.Emitter):
             items = list(items)
             with contextlib.suppress(TypeError):
                 items = sorted(items)
-        parts = self.parts
+        append = self.parts.append
+        keys = _KEY_TEXT
+        texts = _ONE_LINE_TEXT
+        # _to_indent, _key and (for one-line strings) _node inlined: documents have millions
+        # of keys, and the method calls cost more than the writing.
         for key, value in items:
-            self._to_indent(indent)
-            self._key(key, indent)
-            parts.append(":")
-            self.column += 1
+            column = self.column
+            whitespace = self.whitespace
+            if not self.indention or column > indent or (column == indent and not whitespace):
+                append("\n")
+                column = 0
+                whitespace = self.indention = True
+            if column < indent:
+                whitespace = True
+                append(" " * (indent - column))
+                column = indent
+            text = keys.get(key) if type(key) is str else None
+            if text is None:
+                self.column = column
+                self.whitespace = whitespace
+                self._key(key, indent)
+                column = self.column
+            else:
+                if not whitespace:
+                    text = " " + text
+                append(text)
+                column += len(text)
+            append(":")
+            column += 1
             self.whitespace = self.indention = self.open_ended = False
+            if type(value) is str and "\n" not in value:
+                text = texts.get(value) or _one_line_text(value)
+                if text is not None and column + len(text) < self.best_width:
+                    append(" " + text)
+                    self.column = column + 1 + len(text)
+                    continue
+            self.column = column
             self._node(value, indent)
 
     def _sequence(self, data: Iterable[Any], indent: int) -> None:
         parts = self.parts
+        append = parts.append
         for item in data:
             if len(parts) > _PARTS_PER_CHUNK:
                 self.chunks.append("".join(parts))
                 parts.clear()
-            self._to_indent(indent)
-            if self.whitespace:
-                parts.append("-")
-                self.column += 1
+            column = self.column
+            whitespace = self.whitespace
+            if not self.indention or column > indent or (column == indent and not whitespace):
+                append("\n")
+                column = 0
+                whitespace = self.indention = True
+            if column < indent:
+                whitespace = True
+                append(" " * (indent - column))
+                column = indent
+            if whitespace:
+                append("-")
+                self.column = column + 1
             else:
-                parts.append(" -")
-                self.column += 2
+                append(" -")
+                self.column = column + 2
             self.whitespace = self.open_ended = False
-            self._node(item, indent)
+            if type(item) is dict and item:
+                self._mapping(item, indent + _INDENT)
+            else:
+                self._node(item, indent)
 
     def _node(self, value: Any, parent: int) -> None:
         kind = type(value)
@@ -269,6 +322,8 @@ class _FastEmitter(yaml.emitter.Emitter):
             raise _Unsupported
         text = _one_line_text(key)
         if text is not None:
+            if len(_KEY_TEXT) < _KEY_CACHE_LIMIT:
+                _KEY_TEXT[key] = text
             if not self.whitespace:
                 text = " " + text
             self.parts.append(text)

@@ -8,6 +8,7 @@ anchors), and links to the generated contracts, connector and alert rules.
 
 from __future__ import annotations
 
+import functools
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -152,6 +153,22 @@ ALERT_HELP: dict[str, str] = {
 }
 
 
+# Parts of a flow runbook that depend on little (the pattern, the alerts it has), made once:
+# a large landscape has tens of thousands of runbooks.
+_ODOO_NOTES_LIST = "\nOdoo:\n\n" + "\n".join(f"- {note}" for note in ODOO_NOTES)
+
+
+@functools.lru_cache(maxsize=64)
+def _failure_mode_rows(pattern: str) -> str:
+    return "\n".join(f"| {cell(mode)} | {cell(signal)} | {cell(action)} |"
+                     for mode, signal, action in FAILURE_MODES.get(pattern, ()))
+
+
+@functools.lru_cache(maxsize=64)
+def _alert_sections(alerts: tuple[str, ...]) -> str:
+    return "\n".join(f"\n### {alert}\n\n{ALERT_HELP[alert]}" for alert in alerts)
+
+
 @dataclass(frozen=True)
 class Link:
     """A relative Markdown link."""
@@ -162,7 +179,15 @@ class Link:
 
 def cell(value: Any) -> str:
     """Text safe inside a Markdown table cell."""
+    if type(value) is str:
+        return _cell_text(value)
     text = "" if value is None else str(value)
+    return " ".join(text.split()).replace("|", "\\|") or "-"
+
+
+@functools.lru_cache(maxsize=8192)
+def _cell_text(text: str) -> str:
+    # Runbooks repeat the same cells (teams, contacts, failure modes) thousands of times.
     return " ".join(text.split()).replace("|", "\\|") or "-"
 
 
@@ -359,21 +384,12 @@ class _Index:
                     listed.append(service)
                 self.route_policies.setdefault(route.flow.name, set()).update(
                     p.name for p in route.policies)
-        self._walks: dict[tuple[str, bool], list[tuple[str, int]]] = {}
         self._reach: dict[bool, _Reach] = {}
         self._near: dict[tuple[str, bool, bool, int], tuple[list[tuple[str, int]], int]] = {}
         self._ranked_inbound: dict[str, list[Flow]] = {}
         self._union: dict[tuple[str, ...], list[Flow]] = {}
         self._ranked_union: dict[tuple[str, ...], list[Flow]] = {}
-        self._downstream: dict[tuple[str, ...], list[tuple[str, int]]] = {}
-
-    def walk(self, system: str, *, upstream: bool) -> list[tuple[str, int]]:
-        """``graph_systems`` of one system, computed once per run."""
-        key = (system, upstream)
-        found = self._walks.get(key)
-        if found is None:
-            found = self._walks[key] = graph_systems(self.graph, system, upstream=upstream)
-        return found
+        self._downstream: dict[tuple[str, ...], tuple[list[tuple[str, int]], int]] = {}
 
     def reach(self, *, upstream: bool) -> _Reach:
         """Nearest systems and counts in one direction (built on first use)."""
@@ -461,11 +477,14 @@ class _Index:
             return self.systems_near(key[0], upstream=False)
         found = self._downstream.get(key)
         if found is None:
-            found = self._downstream[key] = sorted(
-                {s for t in key for s in self.walk(t, upstream=False) if s[0] not in key},
+            # Only what the runbooks show is kept: the walks list every system reachable.
+            rows = sorted(
+                {s for t in key for s in graph_systems(self.graph, t, upstream=False)
+                 if s[0] not in key},
                 key=lambda r: (r[1], r[0]),
             )
-        return nearest(found, self.limit)
+            found = self._downstream[key] = nearest(rows, self.limit)
+        return found
 
 
 class _Links:
@@ -477,6 +496,9 @@ class _Links:
         self._systems: dict[str, str] = {}
         self._system_md: dict[str, str] = {}
         self._rows: dict[tuple[str, bool], list[str]] = {}
+        # Flow -> its line in other flows' dependency lists: each flow is listed by dozens.
+        self._upstream: dict[str, str] = {}
+        self._downstream: dict[str, str] = {}
 
     def to(self, path: str) -> str:
         """A link from a file of this folder to ``path``."""
@@ -509,13 +531,21 @@ class _Links:
 
     def upstream_flow(self, flow: Flow) -> str:
         """One line of a flow runbook's upstream flows."""
-        link = self.flow_md(flow.name)
-        return f"{link} from `{flow.source}` ({flow.pattern}, {flow.criticality})"
+        line = self._upstream.get(flow.name)
+        if line is None:
+            link = self.flow_md(flow.name)
+            line = self._upstream[flow.name] = (
+                f"{link} from `{flow.source}` ({flow.pattern}, {flow.criticality})")
+        return line
 
     def downstream_flow(self, flow: Flow) -> str:
         """One line of a flow runbook's downstream flows."""
-        return (f"{self.flow_md(flow.name)} from `{flow.source}` to {', '.join(flow.targets)} "
+        line = self._downstream.get(flow.name)
+        if line is None:
+            line = self._downstream[flow.name] = (
+                f"{self.flow_md(flow.name)} from `{flow.source}` to {', '.join(flow.targets)} "
                 f"({flow.pattern}, {flow.criticality})")
+        return line
 
     def systems_md(self, rows: Iterable[tuple[str, int]],
                    key: tuple[str, bool] | None = None) -> list[str]:
@@ -577,11 +607,23 @@ class RunbooksTarget(Target):
             text = ctx.render(f"runbooks/{template}", path=path, cell=cell, **context)
             return GeneratedFile(path, text.encode("utf-8"))
 
+        contacts: dict[str | None, str] = {}
+
+        def team_contacts(team: Team | None) -> str:
+            # The owner team's block, made once per team: hundreds of teams, thousands of flows.
+            key = team.name if team is not None else None
+            text = contacts.get(key)
+            if text is None:
+                text = contacts[key] = ctx.render("runbooks/contacts.md.j2", team=team,
+                                                  cell=cell).strip()
+            return text
+
         for position, flow in enumerate(flows):
             if ctx.mine(position):
                 path = flow_doc(flow.name)
-                yield render(path, "flow.md.j2",
-                             **self._flow_context(index, flow, path, from_flows))
+                context = self._flow_context(index, flow, path, from_flows)
+                yield render(path, "flow.md.j2", team_contacts=team_contacts(context["team"]),
+                             **context)
         for position, system in enumerate(systems, start=len(flows)):
             if ctx.mine(position):
                 path = system_doc(system.name)
@@ -658,8 +700,11 @@ class RunbooksTarget(Target):
             "freshness_from_sla": from_sla,
             "alerts": alerts,
             "alert_help": ALERT_HELP,
+            "alert_sections": _alert_sections(tuple(alerts)),
             "failure_modes": FAILURE_MODES.get(flow.pattern, ()),
+            "failure_mode_rows": _failure_mode_rows(flow.pattern),
             "odoo_notes": ODOO_NOTES if odoo else (),
+            "odoo_notes_list": _ODOO_NOTES_LIST if odoo else "",
             "waivers": index.waivers_on([
                 ("Flow", flow.name),
                 *(("AccessPolicy", p) for p in route_policies),
@@ -667,10 +712,14 @@ class RunbooksTarget(Target):
             ]),
             "workflows": index.workflows.get(flow.name, []),
             "upstream_flows": upstream_flows,
-            "upstream_flow_items": [links_from.upstream_flow(f) for f in upstream_flows],
+            "upstream_flow_items": (upstream_items := [links_from.upstream_flow(f)
+                                                        for f in upstream_flows]),
+            "upstream_flow_list": "\n".join(f"- {item}" for item in upstream_items),
             "upstream_flows_more": upstream_flows_more,
             "downstream_flows": downstream_flows,
-            "downstream_flow_items": [links_from.downstream_flow(f) for f in downstream_flows],
+            "downstream_flow_items": (downstream_items := [links_from.downstream_flow(f)
+                                                            for f in downstream_flows]),
+            "downstream_flow_list": "\n".join(f"- {item}" for item in downstream_items),
             "downstream_flows_more": downstream_flows_more,
             "upstream_systems": upstream_systems,
             "upstream_system_items": links_from.systems_md(upstream_systems,

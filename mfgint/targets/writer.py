@@ -25,6 +25,7 @@ import stat
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii
 from pathlib import Path
 from typing import Any, Literal
 
@@ -33,6 +34,7 @@ from mfgint.targets.base import GeneratedFile
 MANIFEST_NAME = ".mfgint-manifest.json"
 MANIFEST_VERSION = 1
 _DRIVE_RX = re.compile(r"^[A-Za-z]:")
+_BAD_CHAR_RX = re.compile(r"[\x00-\x1f\x7f\\]")
 # memory: keep every new file's bytes (for --diff and the tests); disk: stage them in a folder
 # beside the output as they come; none: keep nothing (--check, --dry-run: plans never applied).
 StagingMode = Literal["memory", "disk", "none"]
@@ -60,6 +62,11 @@ def check_path(path: object) -> str:
     """Return ``path`` when it is a safe relative posix path, else raise UnsafePathError."""
     if not isinstance(path, str) or not path:
         raise UnsafePathError(f"empty or non-text path {path!r}")
+    if (_BAD_CHAR_RX.search(path) is None and path[0] != "/" and path[1:2] != ":"
+            and "//" not in path and "/./" not in path and "/../" not in path
+            and not path.startswith(("./", "../")) and not path.endswith(("/", "/.", "/.."))
+            and path not in (".", "..", MANIFEST_NAME)):
+        return path  # the common case, decided without splitting the path
     shown = repr(path)
     if "\x00" in path:
         raise UnsafePathError(f"path {shown} contains a NUL byte")
@@ -240,15 +247,22 @@ def render_manifest(entries: dict[str, ManifestEntry]) -> bytes:
     if not entries:
         doc = {"files": {}, "generator": "mfgint", "version": MANIFEST_VERSION}
         return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    quote = encode_basestring_ascii  # what json.dumps does to a str (ensure_ascii)
+    chunks: list[bytes] = []  # ASCII text, encoded a few thousand entries at a time
     parts = ['{\n  "files": {']
-    for i, path in enumerate(sorted(entries)):
+    sep = ""
+    for path in sorted(entries):
         entry = entries[path]
         once = '\n      "once": true,' if entry.once else ""
-        parts.append(f'{"," if i else ""}\n    {json.dumps(path)}: {{{once}\n'
-                     f'      "sha256": {json.dumps(entry.sha256)},\n'
-                     f'      "target": {json.dumps(entry.target)}\n    }}')
+        parts.append(f'{sep}\n    {quote(path)}: {{{once}\n      "sha256": {quote(entry.sha256)},'
+                     f'\n      "target": {quote(entry.target)}\n    }}')
+        sep = ","
+        if len(parts) >= 4096:
+            chunks.append("".join(parts).encode("ascii"))
+            parts.clear()
     parts.append(f'\n  }},\n  "generator": "mfgint",\n  "version": {MANIFEST_VERSION}\n}}\n')
-    return "".join(parts).encode("utf-8")
+    chunks.append("".join(parts).encode("ascii"))
+    return b"".join(chunks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,11 +309,14 @@ class Planner:
         self.old_entries, self.old_raw = ({}, None) if self.fresh else read_manifest(out)
         self.confiner = None if self.fresh else _Confiner(out)
         self.records: dict[str, FileRecord] = {}
+        # Path -> target of the files a worker examined (duplicates within one worker are
+        # caught before writing); the parent finds its duplicates in ``records``.
         self.targets: dict[str, str] = {}
         self.data: dict[str, bytes] = {}  # memory mode: new bytes by path
         self.old: dict[str, bytes] = {}  # memory mode: current bytes of updated files
         self.staging: Path | None = None
-        self._made: set[Path] = set()
+        self._root: str | None = None  # the staging root, as text (joined once per file)
+        self._folders: set[str] = set()  # folders made in it by this process
 
     # --- one file ------------------------------------------------------------------------
 
@@ -312,9 +329,9 @@ class Planner:
     def examine(self, target: str, file: GeneratedFile) -> FileRecord:
         """Plan one file without recording it (parallel workers call this, then send it)."""
         path = check_path(file.path)
-        if path in self.targets:
-            raise UnsafePathError(
-                f"{path!r} is generated twice (targets {self.targets[path]} and {target})")
+        if path in self.targets or path in self.records:
+            first = self.targets.get(path) or self.records[path].entry.target
+            raise UnsafePathError(f"{path!r} is generated twice (targets {first} and {target})")
         data = file.content
         entry = ManifestEntry(sha256(data), target, file.once)
         if self.fresh:
@@ -349,17 +366,20 @@ class Planner:
 
     def keep(self, record: FileRecord, target: str) -> None:
         """Record a planned file (from ``examine`` here or in a worker)."""
-        if record.path in self.targets:
+        known = self.records.get(record.path)
+        if known is not None:
             raise UnsafePathError(f"{record.path!r} is generated twice (targets "
-                                  f"{self.targets[record.path]} and {target})")
-        self.targets[record.path] = target
+                                  f"{known.entry.target} and {target})")
         self.records[record.path] = record
 
     def _stage(self, path: str, data: bytes) -> None:
         if self.mode == "memory":
             self.data[path] = data
         elif self.mode == "disk":
-            _write_fast(self._staging_root() / path, data, self._made)
+            root = self._root
+            if root is None:
+                root = self._root = os.fspath(self._staging_root())
+            _write_new(root, path, data, self._folders)
 
     def _staging_root(self) -> Path:
         if self.staging is None:
@@ -376,13 +396,14 @@ class Planner:
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
+            self._root = None
 
     # --- the whole run -------------------------------------------------------------------
 
     def finish(self, *, targets_run: Iterable[str], prune: bool = True) -> Plan:
         """Everything the run would do, once every file was added."""
         paths = self.records
-        folders = {p[:i] for p in paths for i, c in enumerate(p) if c == "/"}
+        folders = _folders(paths)
         clash = sorted(folders & paths.keys())
         if clash:
             raise UnsafePathError(f"{clash[0]!r} is generated both as a file and as a folder")
@@ -426,6 +447,17 @@ class Planner:
         result.changes.sort(key=lambda c: c.path)
         result.conflicts.sort(key=lambda c: c.path)
         return result
+
+
+def _folders(paths: Iterable[str]) -> set[str]:
+    """Every folder that holds one of ``paths``, at any depth."""
+    folders: set[str] = set()
+    for path in paths:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
 
 
 def make_staging(out: Path) -> Path:
@@ -520,6 +552,23 @@ def _write_fast(path: Path, data: bytes, made: set[Path]) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         made.add(folder)
     fd = os.open(path, _OPEN_FLAGS, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _write_new(root: str, path: str, data: bytes, made: set[str]) -> None:
+    """``_write_fast`` for a checked relative ``path`` under ``root``, with text paths only:
+    a large run stages over a hundred thousand files, and Path objects cost more than the
+    system calls."""
+    folder = path.rpartition("/")[0]
+    if folder not in made:
+        os.makedirs(f"{root}/{folder}" if folder else root, exist_ok=True)
+        made.add(folder)
+    fd = os.open(f"{root}/{path}", _OPEN_FLAGS, 0o666)
     try:
         view = memoryview(data)
         while view:

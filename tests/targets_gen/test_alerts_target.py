@@ -12,6 +12,7 @@ import pytest
 import yaml
 from tgen_support import CHECK_ARTIFACTS, MY_TARGETS, files_of, model_of, run, write
 
+from mfgint.targets.alerts import _shards
 from mfgint.targets.base import GenerationError
 
 
@@ -118,3 +119,13 @@ def test_check_artifacts_accepts_everything_generated(landscape: str, tmp_path: 
     assert f"{len(rule_files)} passed, 0 failed" in proc.stdout, proc.stdout
     for name in rule_files:
         assert f"OK prometheus {tmp_path / 'alerts' / name} [promtool]" in proc.stdout
+
+
+def test_parallel_shards_split_the_team_files_by_their_number_of_flows() -> None:
+    flows: dict[str, list[Any]] = {"big": [None] * 10, "a": [None] * 3, "b": [None] * 3,
+                                   "c": [None] * 2, "d": [None] * 2}
+    shard_of = _shards(flows, 2)
+    assert shard_of == _shards(dict(reversed(flows.items())), 2), "independent of the order"
+    load = [sum(len(flows[t]) for t, s in shard_of.items() if s == shard) for shard in (0, 1)]
+    assert sorted(load) == [10, 10]
+    assert set(_shards(flows, 1).values()) == {0}

@@ -10,33 +10,19 @@ Put your code in connector.py (the Connector subclass), which mfgint never overw
 from __future__ import annotations
 
 import os
-import random
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
 from mfgint_runtime import (
-    Broker,
-    ConfigError,
     DeadLetterSettings,
-    DeadLetterSink,
-    FileDeadLetters,
     FileSettings,
-    FileSink,
-    FileSource,
-    FileTransfer,
-    FileWatermarkStore,
-    FlowConnector,
+    FlowBase,
     FlowSettings,
-    HttpTransport,
-    Metrics,
     OdooSettings,
     OdooSink,
     RetryPolicy,
-    UrllibTransport,
-    WatermarkStore,
-    make_odoo_client,
+    Wiring,
 )
 
 FLOW = "asn-edi-inbound"
@@ -66,10 +52,7 @@ class AsnEdiInboundSettings:
         return cls(
             flow=FlowSettings.from_env(env, ENV_PREFIX, DEFAULT_RETRY),
             edi_van=FileSettings.from_env(
-                env,
-                ENV_PREFIX,
-                "edi-van",
-                url="sftp://mailbox.tradinggrid.example:22",
+                env, ENV_PREFIX, "edi-van", url="sftp://mailbox.tradinggrid.example:22"
             ),
             odoo_erp=OdooSettings.from_env(
                 env,
@@ -79,25 +62,18 @@ class AsnEdiInboundSettings:
                 url="https://erp.acme-components.example",
                 database="acme-prod",
             ),
-            wms_reflex=FileSettings.from_env(
-                env,
-                ENV_PREFIX,
-                "wms-reflex",
-                url=None,
-            ),
+            wms_reflex=FileSettings.from_env(env, ENV_PREFIX, "wms-reflex", url=None),
             dead_letter=DeadLetterSettings.from_env(
-                env,
-                ENV_PREFIX,
-                kind="files",
-                destination="/edi/inbound/desadv/error",
+                env, ENV_PREFIX, kind="files", destination="/edi/inbound/desadv/error"
             ),
         )
 
 
-class AsnEdiInboundBase(FlowConnector):
+class AsnEdiInboundBase(FlowBase[AsnEdiInboundSettings]):
     """Flow asn-edi-inbound: despatch-advice 1.0 from edi-van to odoo-erp, wms-reflex (file,..."""
 
     FLOW: ClassVar[str] = FLOW
+    ENV_PREFIX: ClassVar[str] = ENV_PREFIX
     OBJECT: ClassVar[str] = "despatch-advice"
     OBJECT_VERSION: ClassVar[str] = "1.0"
     OPERATION: ClassVar[str] = "create"
@@ -118,86 +94,17 @@ class AsnEdiInboundBase(FlowConnector):
     XMLID_MODULE: ClassVar[str] = "mfgint_edi_van"
     ODOO_METHOD: ClassVar[str | None] = None
     ODOO_ERP_MODEL: ClassVar[str] = "stock.picking"
+    DEAD_LETTER_SYSTEM: ClassVar[str | None] = "integration-hub"
 
-    def __init__(
-        self,
-        settings: AsnEdiInboundSettings,
-        *,
-        http: HttpTransport | None = None,
-        files: Mapping[str, FileTransfer] | None = None,
-        broker: Broker | None = None,
-        dead_letters: DeadLetterSink | None = None,
-        watermarks: WatermarkStore | None = None,
-        metrics: Metrics | None = None,
-        sleep: Callable[[float], object] = time.sleep,
-        rand: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.settings = settings
-        self.http = http if http is not None else UrllibTransport()
-        self._files = dict(files or {})
-        self._broker = broker
-        timeout = settings.flow.timeout
-        odoo_erp_client = make_odoo_client(settings.odoo_erp, self.http, timeout)
-        file_source = FileSource(
-            "edi-van",
-            self.files_for("edi-van"),
-            inbox=settings.edi_van.inbox,
-            processed=settings.edi_van.processed,
-            error=settings.edi_van.error,
-            parse=self.parse_file,
-        )
-        if watermarks is None:
-            watermarks = FileWatermarkStore(settings.flow.state_dir)
-        super().__init__(
+    def wire(self) -> Wiring:
+        """The clients, source and targets of the flow, from its settings."""
+        odoo_erp_client = self.odoo(self.settings.odoo_erp)
+        file_source = self.inbox(self.settings.edi_van)
+        return Wiring(
             source=file_source,
             sinks=[
-                OdooSink(
-                    "odoo-erp",
-                    odoo_erp_client,
-                    self.ODOO_ERP_MODEL,
-                    method=self.ODOO_METHOD,
-                ),
-                FileSink(
-                    "wms-reflex",
-                    self.files_for("wms-reflex"),
-                    settings.wms_reflex.outbox,
-                    self.render_file,
-                ),
+                OdooSink("odoo-erp", odoo_erp_client, self.ODOO_ERP_MODEL, method=self.ODOO_METHOD),
+                self.outbox(self.settings.wms_reflex),
             ],
             file_source=file_source,
-            retry=settings.flow.retry,
-            dead_letters=dead_letters if dead_letters is not None else self.open_dead_letters(),
-            watermarks=watermarks,
-            metrics=metrics,
-            batch_size=settings.flow.batch_size,
-            sleep=sleep,
-            rand=rand,
-            clock=clock,
-        )
-
-    def open_dead_letters(self) -> DeadLetterSink:
-        """Dead letters go to folder /edi/inbound/desadv/error on integration-hub."""
-        folder = self.settings.dead_letter.destination or "/edi/inbound/desadv/error"
-        return FileDeadLetters(self.files_for("integration-hub"), folder)
-
-    def broker_for(self, system: str) -> Broker:
-        """The broker given to the constructor, else ``open_broker(system)``."""
-        return self._broker if self._broker is not None else self.open_broker(system)
-
-    def files_for(self, system: str) -> FileTransfer:
-        """The FileTransfer given for ``system``, else ``open_files(system)``."""
-        given = self._files.get(system)
-        return given if given is not None else self.open_files(system)
-
-    def open_broker(self, system: str) -> Broker:
-        """Connect to a broker: implement in connector.py with your client library."""
-        raise ConfigError(
-            f"flow {FLOW}: no broker client for {system}; implement open_broker() in connector.py"
-        )
-
-    def open_files(self, system: str) -> FileTransfer:
-        """Open an SFTP session or share: implement in connector.py (no SFTP library bundled)."""
-        raise ConfigError(
-            f"flow {FLOW}: no file transfer for {system}; implement open_files() in connector.py"
         )

@@ -9,35 +9,21 @@ Put your code in connector.py (the Connector subclass), which mfgint never overw
 from __future__ import annotations
 
 import os
-import random
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
 from mfgint_runtime import (
-    Broker,
-    BrokerDeadLetters,
     BrokerSettings,
-    BrokerSource,
-    ConfigError,
     DeadLetterSettings,
-    DeadLetterSink,
-    FileTransfer,
-    FileWatermarkStore,
-    FlowConnector,
+    FlowBase,
     FlowSettings,
-    HttpTransport,
-    Metrics,
     OdooSettings,
     OdooSource,
-    RestClient,
     RestSettings,
     RestSink,
     RetryPolicy,
-    UrllibTransport,
-    WatermarkStore,
-    make_odoo_client,
+    Wiring,
 )
 
 FLOW = "item-master-to-plm"
@@ -89,18 +75,16 @@ class ItemMasterToPlmSettings:
                 url="https://plm.acme-components.example/Windchill/servlet/odata",
             ),
             dead_letter=DeadLetterSettings.from_env(
-                env,
-                ENV_PREFIX,
-                kind="broker",
-                destination="mfg.dlq.item-master-to-plm",
+                env, ENV_PREFIX, kind="broker", destination="mfg.dlq.item-master-to-plm"
             ),
         )
 
 
-class ItemMasterToPlmBase(FlowConnector):
+class ItemMasterToPlmBase(FlowBase[ItemMasterToPlmSettings]):
     """Flow item-master-to-plm: item 1.1 from odoo-erp to plm-windchill (event, upsert)."""
 
     FLOW: ClassVar[str] = FLOW
+    ENV_PREFIX: ClassVar[str] = ENV_PREFIX
     OBJECT: ClassVar[str] = "item"
     OBJECT_VERSION: ClassVar[str] = "1.1"
     OPERATION: ClassVar[str] = "upsert"
@@ -127,87 +111,14 @@ class ItemMasterToPlmBase(FlowConnector):
     # Odoo fields read at the source; empty reads all of them (then map them in from_source()).
     SOURCE_FIELDS: ClassVar[tuple[str, ...]] = ()
     PLM_WINDCHILL_RESOURCE: ClassVar[str] = "/items"
+    DEAD_LETTER_SYSTEM: ClassVar[str | None] = "event-hub"
 
-    def __init__(
-        self,
-        settings: ItemMasterToPlmSettings,
-        *,
-        http: HttpTransport | None = None,
-        files: Mapping[str, FileTransfer] | None = None,
-        broker: Broker | None = None,
-        dead_letters: DeadLetterSink | None = None,
-        watermarks: WatermarkStore | None = None,
-        metrics: Metrics | None = None,
-        sleep: Callable[[float], object] = time.sleep,
-        rand: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.settings = settings
-        self.http = http if http is not None else UrllibTransport()
-        self._files = dict(files or {})
-        self._broker = broker
-        timeout = settings.flow.timeout
-        odoo_erp_client = make_odoo_client(settings.odoo_erp, self.http, timeout)
-        plm_windchill_client = RestClient(
-            settings.plm_windchill.url,
-            self.http,
-            token=settings.plm_windchill.token,
-            timeout=timeout,
-        )
-        if watermarks is None:
-            watermarks = FileWatermarkStore(settings.flow.state_dir)
-        super().__init__(
-            source=OdooSource(
-                "odoo-erp",
-                odoo_erp_client,
-                self.SOURCE_MODEL,
-                self.SOURCE_FIELDS,
-            ),
-            sinks=[
-                RestSink(
-                    "plm-windchill",
-                    plm_windchill_client,
-                    self.PLM_WINDCHILL_RESOURCE,
-                ),
-            ],
-            consumer=BrokerSource(
-                "event-hub",
-                self.broker_for("event-hub"),
-                settings.event_hub.topic,
-                settings.event_hub.group,
-            ),
-            retry=settings.flow.retry,
-            dead_letters=dead_letters if dead_letters is not None else self.open_dead_letters(),
-            watermarks=watermarks,
-            metrics=metrics,
-            batch_size=settings.flow.batch_size,
-            sleep=sleep,
-            rand=rand,
-            clock=clock,
-        )
-
-    def open_dead_letters(self) -> DeadLetterSink:
-        """Dead letters go to topic mfg.dlq.item-master-to-plm on event-hub."""
-        topic = self.settings.dead_letter.destination or "mfg.dlq.item-master-to-plm"
-        return BrokerDeadLetters(self.broker_for("event-hub"), topic)
-
-    def broker_for(self, system: str) -> Broker:
-        """The broker given to the constructor, else ``open_broker(system)``."""
-        return self._broker if self._broker is not None else self.open_broker(system)
-
-    def files_for(self, system: str) -> FileTransfer:
-        """The FileTransfer given for ``system``, else ``open_files(system)``."""
-        given = self._files.get(system)
-        return given if given is not None else self.open_files(system)
-
-    def open_broker(self, system: str) -> Broker:
-        """Connect to a broker: implement in connector.py with your client library."""
-        raise ConfigError(
-            f"flow {FLOW}: no broker client for {system}; implement open_broker() in connector.py"
-        )
-
-    def open_files(self, system: str) -> FileTransfer:
-        """Open an SFTP session or share: implement in connector.py (no SFTP library bundled)."""
-        raise ConfigError(
-            f"flow {FLOW}: no file transfer for {system}; implement open_files() in connector.py"
+    def wire(self) -> Wiring:
+        """The clients, source and targets of the flow, from its settings."""
+        odoo_erp_client = self.odoo(self.settings.odoo_erp)
+        plm_windchill_client = self.rest(self.settings.plm_windchill)
+        return Wiring(
+            source=OdooSource("odoo-erp", odoo_erp_client, self.SOURCE_MODEL, self.SOURCE_FIELDS),
+            sinks=[RestSink("plm-windchill", plm_windchill_client, self.PLM_WINDCHILL_RESOURCE)],
+            consumer=self.topic(self.settings.event_hub),
         )

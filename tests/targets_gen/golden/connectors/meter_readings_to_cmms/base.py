@@ -9,32 +9,19 @@ Put your code in connector.py (the Connector subclass), which mfgint never overw
 from __future__ import annotations
 
 import os
-import random
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
 from mfgint_runtime import (
-    Broker,
-    ConfigError,
     DeadLetterSettings,
-    DeadLetterSink,
-    FileTransfer,
-    FileWatermarkStore,
-    FlowConnector,
+    FlowBase,
     FlowSettings,
-    HttpTransport,
-    LogDeadLetters,
-    Metrics,
     NullSource,
-    RestClient,
     RestSettings,
     RestSink,
     RetryPolicy,
-    UrllibTransport,
-    WatermarkStore,
-    flow_logger,
+    Wiring,
 )
 
 FLOW = "meter-readings-to-cmms"
@@ -67,19 +54,15 @@ class MeterReadingsToCmmsSettings:
                 "cmms-maximo",
                 url="https://maximo.acme-components.example/maximo/api/os",
             ),
-            dead_letter=DeadLetterSettings.from_env(
-                env,
-                ENV_PREFIX,
-                kind="log",
-                destination=None,
-            ),
+            dead_letter=DeadLetterSettings.from_env(env, ENV_PREFIX, kind="log", destination=None),
         )
 
 
-class MeterReadingsToCmmsBase(FlowConnector):
+class MeterReadingsToCmmsBase(FlowBase[MeterReadingsToCmmsSettings]):
     """Flow meter-readings-to-cmms: equipment-reading 1.0 from historian-pi to cmms-maximo (b..."""
 
     FLOW: ClassVar[str] = FLOW
+    ENV_PREFIX: ClassVar[str] = ENV_PREFIX
     OBJECT: ClassVar[str] = "equipment-reading"
     OBJECT_VERSION: ClassVar[str] = "1.0"
     OPERATION: ClassVar[str] = "create"
@@ -98,74 +81,12 @@ class MeterReadingsToCmmsBase(FlowConnector):
     XMLID_MODULE: ClassVar[str] = "mfgint_historian_pi"
     ODOO_METHOD: ClassVar[str | None] = None
     CMMS_MAXIMO_RESOURCE: ClassVar[str] = "/equipment-readings"
+    DEAD_LETTER_SYSTEM: ClassVar[str | None] = None
 
-    def __init__(
-        self,
-        settings: MeterReadingsToCmmsSettings,
-        *,
-        http: HttpTransport | None = None,
-        files: Mapping[str, FileTransfer] | None = None,
-        broker: Broker | None = None,
-        dead_letters: DeadLetterSink | None = None,
-        watermarks: WatermarkStore | None = None,
-        metrics: Metrics | None = None,
-        sleep: Callable[[float], object] = time.sleep,
-        rand: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.settings = settings
-        self.http = http if http is not None else UrllibTransport()
-        self._files = dict(files or {})
-        self._broker = broker
-        timeout = settings.flow.timeout
-        cmms_maximo_client = RestClient(
-            settings.cmms_maximo.url,
-            self.http,
-            token=settings.cmms_maximo.token,
-            timeout=timeout,
-        )
-        if watermarks is None:
-            watermarks = FileWatermarkStore(settings.flow.state_dir)
-        super().__init__(
+    def wire(self) -> Wiring:
+        """The clients, source and targets of the flow, from its settings."""
+        cmms_maximo_client = self.rest(self.settings.cmms_maximo)
+        return Wiring(
             source=NullSource("historian-pi"),
-            sinks=[
-                RestSink(
-                    "cmms-maximo",
-                    cmms_maximo_client,
-                    self.CMMS_MAXIMO_RESOURCE,
-                ),
-            ],
-            retry=settings.flow.retry,
-            dead_letters=dead_letters if dead_letters is not None else self.open_dead_letters(),
-            watermarks=watermarks,
-            metrics=metrics,
-            batch_size=settings.flow.batch_size,
-            sleep=sleep,
-            rand=rand,
-            clock=clock,
-        )
-
-    def open_dead_letters(self) -> DeadLetterSink:
-        """The spec names no usable dead-letter destination: dead letters are logged as errors."""
-        return LogDeadLetters(flow_logger(FLOW))
-
-    def broker_for(self, system: str) -> Broker:
-        """The broker given to the constructor, else ``open_broker(system)``."""
-        return self._broker if self._broker is not None else self.open_broker(system)
-
-    def files_for(self, system: str) -> FileTransfer:
-        """The FileTransfer given for ``system``, else ``open_files(system)``."""
-        given = self._files.get(system)
-        return given if given is not None else self.open_files(system)
-
-    def open_broker(self, system: str) -> Broker:
-        """Connect to a broker: implement in connector.py with your client library."""
-        raise ConfigError(
-            f"flow {FLOW}: no broker client for {system}; implement open_broker() in connector.py"
-        )
-
-    def open_files(self, system: str) -> FileTransfer:
-        """Open an SFTP session or share: implement in connector.py (no SFTP library bundled)."""
-        raise ConfigError(
-            f"flow {FLOW}: no file transfer for {system}; implement open_files() in connector.py"
+            sinks=[RestSink("cmms-maximo", cmms_maximo_client, self.CMMS_MAXIMO_RESOURCE)],
         )

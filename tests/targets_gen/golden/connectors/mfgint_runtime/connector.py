@@ -1,8 +1,10 @@
 """The flow engine: sources, idempotent sinks and the FlowConnector that ties them together.
 
-A generated ``<flow>/base.py`` subclasses FlowConnector and wires the clients for its systems;
-the hand-written ``<flow>/connector.py`` subclasses that and overrides the hooks
-(``transform``, ``from_source``, ``natural_key_domain``, ``parse_file``, ``render_file``).
+A generated ``<flow>/base.py`` subclasses FlowBase (a FlowConnector built from the flow's
+settings) and says in ``wire()`` which clients, source and targets its systems need; the
+hand-written ``<flow>/connector.py`` subclasses that and overrides the hooks (``transform``,
+``from_source``, ``natural_key_domain``, ``parse_file``, ``render_file``, ``open_broker``,
+``open_files``).
 """
 
 from __future__ import annotations
@@ -18,23 +20,39 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from mfgint_runtime.broker import Broker, Message
-from mfgint_runtime.deadletter import DeadLetter, DeadLetterSink
+from mfgint_runtime.config import (
+    BrokerSettings,
+    DeadLetterSettings,
+    FileSettings,
+    FlowSettings,
+    OdooSettings,
+    RestSettings,
+)
+from mfgint_runtime.deadletter import (
+    BrokerDeadLetters,
+    DeadLetter,
+    DeadLetterSink,
+    FileDeadLetters,
+    LogDeadLetters,
+)
 from mfgint_runtime.errors import (
+    ConfigError,
     ConflictError,
     NotFoundError,
     PermanentError,
     RetriesExhaustedError,
 )
-from mfgint_runtime.files import FileTransfer, join
+from mfgint_runtime.files import FileTransfer, LocalFileTransfer, join
 from mfgint_runtime.logs import correlation_scope, current_correlation_id, flow_logger, log
 from mfgint_runtime.metrics import Metrics
-from mfgint_runtime.odoo import Domain, OdooClient
+from mfgint_runtime.odoo import Domain, OdooClient, make_odoo_client
 from mfgint_runtime.rest import RestClient, key_path
 from mfgint_runtime.retry import RetryPolicy, call_with_retry
-from mfgint_runtime.state import Watermark, WatermarkStore
+from mfgint_runtime.state import FileWatermarkStore, Watermark, WatermarkStore
+from mfgint_runtime.transport import HttpTransport, UrllibTransport
 
 Record = dict[str, Any]
 ODOO_ORDER = "write_date asc, id asc"
@@ -834,3 +852,155 @@ class FlowConnector:
         if self.file_source is not None:
             return self.process_files()
         return self.reconcile()
+
+
+# --- the base of generated connectors -------------------------------------------------------
+
+
+class HasFlowSettings(Protocol):
+    """What FlowBase reads of a flow's generated settings class."""
+
+    @property
+    def flow(self) -> FlowSettings:
+        """Retry, state folder, page size, timeout and log level."""
+
+    @property
+    def dead_letter(self) -> DeadLetterSettings:
+        """Where dead letters go."""
+
+
+SettingsT = TypeVar("SettingsT", bound=HasFlowSettings)
+
+
+@dataclass
+class Wiring:
+    """What ``FlowBase.wire()`` returns: the flow's source, its targets in order, and what it
+    consumes (a topic or an inbox), if anything."""
+
+    source: Source
+    sinks: list[Sink]
+    consumer: BrokerSource | None = None
+    file_source: FileSource | None = None
+
+
+class FlowBase(FlowConnector, Generic[SettingsT]):
+    """What every generated ``<flow>/base.py`` shares: settings, transports and their wiring.
+
+    The generated subclass declares the flow (constants, ``wire()``, the dead-letter system);
+    tests inject fakes through the keyword arguments, production code passes only settings.
+    """
+
+    # The prefix of the flow's environment variables (MFGINT_<FLOW>).
+    ENV_PREFIX: ClassVar[str] = ""
+    # The system holding the dead letters (a broker or a file transfer); None: local or log.
+    DEAD_LETTER_SYSTEM: ClassVar[str | None] = None
+
+    def __init__(
+        self,
+        settings: SettingsT,
+        *,
+        http: HttpTransport | None = None,
+        files: Mapping[str, FileTransfer] | None = None,
+        broker: Broker | None = None,
+        dead_letters: DeadLetterSink | None = None,
+        watermarks: WatermarkStore | None = None,
+        metrics: Metrics | None = None,
+        sleep: Callable[[float], object] = time.sleep,
+        rand: Callable[[], float] = random.random,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.settings = settings
+        self.http = http if http is not None else UrllibTransport()
+        self._files = dict(files or {})
+        self._broker = broker
+        wiring = self.wire()
+        flow = settings.flow
+        super().__init__(
+            source=wiring.source,
+            sinks=wiring.sinks,
+            consumer=wiring.consumer,
+            file_source=wiring.file_source,
+            retry=flow.retry,
+            dead_letters=dead_letters if dead_letters is not None else self.open_dead_letters(),
+            watermarks=watermarks if watermarks is not None else FileWatermarkStore(flow.state_dir),
+            metrics=metrics,
+            batch_size=flow.batch_size,
+            sleep=sleep,
+            rand=rand,
+            clock=clock,
+        )
+
+    def wire(self) -> Wiring:
+        """The flow's source and targets (generated in base.py)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define wire()")
+
+    # --- building blocks of wire() -------------------------------------------------------
+
+    def odoo(self, settings: OdooSettings) -> OdooClient:
+        """The Odoo client of ``settings.protocol``."""
+        return make_odoo_client(settings, self.http, self.settings.flow.timeout)
+
+    def rest(self, settings: RestSettings) -> RestClient:
+        """A REST client for ``settings.url``."""
+        return RestClient(
+            settings.url, self.http, token=settings.token, timeout=self.settings.flow.timeout
+        )
+
+    def inbox(self, settings: FileSettings) -> FileSource:
+        """The inbox of a file flow, on the system's FileTransfer."""
+        return FileSource(
+            settings.system,
+            self.files_for(settings.system),
+            inbox=settings.inbox,
+            processed=settings.processed,
+            error=settings.error,
+            parse=self.parse_file,
+        )
+
+    def outbox(self, settings: FileSettings) -> FileSink:
+        """A target written as one file per record into the system's outbox."""
+        return FileSink(
+            settings.system, self.files_for(settings.system), settings.outbox, self.render_file
+        )
+
+    def topic(self, settings: BrokerSettings) -> BrokerSource:
+        """The consumed topic and consumer group."""
+        return BrokerSource(
+            settings.system, self.broker_for(settings.system), settings.topic, settings.group
+        )
+
+    # --- connections (override open_broker / open_files in connector.py) ------------------
+
+    def open_dead_letters(self) -> DeadLetterSink:
+        """A broker topic or a folder (on DEAD_LETTER_SYSTEM, else local), else the error log."""
+        dead = self.settings.dead_letter
+        system = self.DEAD_LETTER_SYSTEM
+        if dead.kind == "broker" and system and dead.destination:
+            return BrokerDeadLetters(self.broker_for(system), dead.destination)
+        if dead.kind == "files" and dead.destination:
+            transfer = self.files_for(system) if system else LocalFileTransfer("/")
+            return FileDeadLetters(transfer, dead.destination)
+        return LogDeadLetters(flow_logger(self.FLOW))
+
+    def broker_for(self, system: str) -> Broker:
+        """The broker given to the constructor, else ``open_broker(system)``."""
+        return self._broker if self._broker is not None else self.open_broker(system)
+
+    def files_for(self, system: str) -> FileTransfer:
+        """The FileTransfer given for ``system``, else ``open_files(system)``."""
+        given = self._files.get(system)
+        return given if given is not None else self.open_files(system)
+
+    def open_broker(self, system: str) -> Broker:
+        """Connect to a broker: implement in connector.py with your client library."""
+        raise ConfigError(
+            f"flow {self.FLOW}: no broker client for {system}; "
+            "implement open_broker() in connector.py"
+        )
+
+    def open_files(self, system: str) -> FileTransfer:
+        """Open an SFTP session or share: implement in connector.py (no SFTP library bundled)."""
+        raise ConfigError(
+            f"flow {self.FLOW}: no file transfer for {system}; "
+            "implement open_files() in connector.py"
+        )

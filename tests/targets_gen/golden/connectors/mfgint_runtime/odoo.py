@@ -26,6 +26,7 @@ class OdooClient(ABC):
     """The ORM calls connectors need, whatever the wire protocol."""
 
     protocol = ""
+    settings: OdooSettings
 
     @abstractmethod
     def call(self, model: str, method: str, ids: list[int] | None = None, **kwargs: Any) -> Any:

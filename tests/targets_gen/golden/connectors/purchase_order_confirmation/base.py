@@ -10,33 +10,20 @@ Put your code in connector.py (the Connector subclass), which mfgint never overw
 from __future__ import annotations
 
 import os
-import random
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
 from mfgint_runtime import (
-    Broker,
-    BrokerDeadLetters,
-    ConfigError,
     DeadLetterSettings,
-    DeadLetterSink,
-    FileTransfer,
-    FileWatermarkStore,
-    FlowConnector,
+    FlowBase,
     FlowSettings,
-    HttpTransport,
-    Metrics,
     OdooSettings,
     OdooSink,
-    RestClient,
     RestSettings,
     RestSource,
     RetryPolicy,
-    UrllibTransport,
-    WatermarkStore,
-    make_odoo_client,
+    Wiring,
 )
 
 FLOW = "purchase-order-confirmation"
@@ -73,24 +60,19 @@ class PurchaseOrderConfirmationSettings:
                 database="acme-prod",
             ),
             supplier_portal=RestSettings.from_env(
-                env,
-                ENV_PREFIX,
-                "supplier-portal",
-                url="https://acme.ivalua.example/api/v1",
+                env, ENV_PREFIX, "supplier-portal", url="https://acme.ivalua.example/api/v1"
             ),
             dead_letter=DeadLetterSettings.from_env(
-                env,
-                ENV_PREFIX,
-                kind="broker",
-                destination="mfg.dlq.purchase-order-confirmation",
+                env, ENV_PREFIX, kind="broker", destination="mfg.dlq.purchase-order-confirmation"
             ),
         )
 
 
-class PurchaseOrderConfirmationBase(FlowConnector):
+class PurchaseOrderConfirmationBase(FlowBase[PurchaseOrderConfirmationSettings]):
     """Flow purchase-order-confirmation: purchase-order 1.0 from supplier-portal to odoo-erp..."""
 
     FLOW: ClassVar[str] = FLOW
+    ENV_PREFIX: ClassVar[str] = ENV_PREFIX
     OBJECT: ClassVar[str] = "purchase-order"
     OBJECT_VERSION: ClassVar[str] = "1.0"
     OPERATION: ClassVar[str] = "update"
@@ -111,81 +93,15 @@ class PurchaseOrderConfirmationBase(FlowConnector):
     ODOO_METHOD: ClassVar[str | None] = "write"
     SOURCE_RESOURCE: ClassVar[str] = "/purchase-orders"
     ODOO_ERP_MODEL: ClassVar[str] = "purchase.order"
+    DEAD_LETTER_SYSTEM: ClassVar[str | None] = "event-hub"
 
-    def __init__(
-        self,
-        settings: PurchaseOrderConfirmationSettings,
-        *,
-        http: HttpTransport | None = None,
-        files: Mapping[str, FileTransfer] | None = None,
-        broker: Broker | None = None,
-        dead_letters: DeadLetterSink | None = None,
-        watermarks: WatermarkStore | None = None,
-        metrics: Metrics | None = None,
-        sleep: Callable[[float], object] = time.sleep,
-        rand: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.settings = settings
-        self.http = http if http is not None else UrllibTransport()
-        self._files = dict(files or {})
-        self._broker = broker
-        timeout = settings.flow.timeout
-        odoo_erp_client = make_odoo_client(settings.odoo_erp, self.http, timeout)
-        supplier_portal_client = RestClient(
-            settings.supplier_portal.url,
-            self.http,
-            token=settings.supplier_portal.token,
-            timeout=timeout,
-        )
-        if watermarks is None:
-            watermarks = FileWatermarkStore(settings.flow.state_dir)
-        super().__init__(
-            source=RestSource(
-                "supplier-portal",
-                supplier_portal_client,
-                self.SOURCE_RESOURCE,
-            ),
+    def wire(self) -> Wiring:
+        """The clients, source and targets of the flow, from its settings."""
+        odoo_erp_client = self.odoo(self.settings.odoo_erp)
+        supplier_portal_client = self.rest(self.settings.supplier_portal)
+        return Wiring(
+            source=RestSource("supplier-portal", supplier_portal_client, self.SOURCE_RESOURCE),
             sinks=[
-                OdooSink(
-                    "odoo-erp",
-                    odoo_erp_client,
-                    self.ODOO_ERP_MODEL,
-                    method=self.ODOO_METHOD,
-                ),
+                OdooSink("odoo-erp", odoo_erp_client, self.ODOO_ERP_MODEL, method=self.ODOO_METHOD),
             ],
-            retry=settings.flow.retry,
-            dead_letters=dead_letters if dead_letters is not None else self.open_dead_letters(),
-            watermarks=watermarks,
-            metrics=metrics,
-            batch_size=settings.flow.batch_size,
-            sleep=sleep,
-            rand=rand,
-            clock=clock,
-        )
-
-    def open_dead_letters(self) -> DeadLetterSink:
-        """Dead letters go to topic mfg.dlq.purchase-order-confirmation on event-hub."""
-        topic = self.settings.dead_letter.destination or "mfg.dlq.purchase-order-confirmation"
-        return BrokerDeadLetters(self.broker_for("event-hub"), topic)
-
-    def broker_for(self, system: str) -> Broker:
-        """The broker given to the constructor, else ``open_broker(system)``."""
-        return self._broker if self._broker is not None else self.open_broker(system)
-
-    def files_for(self, system: str) -> FileTransfer:
-        """The FileTransfer given for ``system``, else ``open_files(system)``."""
-        given = self._files.get(system)
-        return given if given is not None else self.open_files(system)
-
-    def open_broker(self, system: str) -> Broker:
-        """Connect to a broker: implement in connector.py with your client library."""
-        raise ConfigError(
-            f"flow {FLOW}: no broker client for {system}; implement open_broker() in connector.py"
-        )
-
-    def open_files(self, system: str) -> FileTransfer:
-        """Open an SFTP session or share: implement in connector.py (no SFTP library bundled)."""
-        raise ConfigError(
-            f"flow {FLOW}: no file transfer for {system}; implement open_files() in connector.py"
         )

@@ -2,54 +2,24 @@
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import sys
 from collections.abc import Mapping, Sequence
 
-from mfgint_runtime import ConfigError, ConnectorError, configure_logging
+from mfgint_runtime.cli import run_flow
 from quality_hold_to_mes_grenoble.base import QualityHoldToMesGrenobleSettings
 from quality_hold_to_mes_grenoble.connector import QualityHoldToMesGrenobleConnector
 
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     """Parse the command line, build the connector from the environment and run it."""
-    parser = argparse.ArgumentParser(
-        prog="python -m quality_hold_to_mes_grenoble", description=__doc__
+    return run_flow(
+        "quality_hold_to_mes_grenoble",
+        __doc__,
+        QualityHoldToMesGrenobleSettings.from_env,
+        QualityHoldToMesGrenobleConnector,
+        argv,
+        environ,
     )
-    parser.add_argument("--metrics-file", help="write Prometheus metrics to this file at the end")
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="consume / pull once, as scheduled")
-    run.add_argument("--max-messages", type=int, default=None)
-    reconcile = commands.add_parser("reconcile", help="pull changes since a watermark")
-    reconcile.add_argument("--since", default=None, help="start point, e.g. 2026-01-01 00:00:00")
-    args = parser.parse_args(argv)
-    env = os.environ if environ is None else environ
-    connector: QualityHoldToMesGrenobleConnector | None = None
-    try:
-        settings = QualityHoldToMesGrenobleSettings.from_env(env)
-        configure_logging(settings.flow.log_level)
-        connector = QualityHoldToMesGrenobleConnector(settings)
-        if args.command == "run":
-            report = connector.run(args.max_messages)
-        else:
-            report = connector.reconcile(args.since)
-    except ConfigError as exc:
-        print(f"quality_hold_to_mes_grenoble: configuration error: {exc}", file=sys.stderr)
-        return 2
-    except NotImplementedError as exc:
-        print(f"quality_hold_to_mes_grenoble: not written yet: {exc}", file=sys.stderr)
-        return 2
-    except ConnectorError as exc:
-        print(f"quality_hold_to_mes_grenoble: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        if args.metrics_file and connector is not None:
-            connector.metrics.write_textfile(args.metrics_file)
-    summary = {"delivered": report.delivered, "failed": report.failed}
-    print(json.dumps(summary, sort_keys=True))
-    return 1 if report.failed else 0
 
 
 if __name__ == "__main__":

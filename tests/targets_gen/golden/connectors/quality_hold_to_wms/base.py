@@ -9,33 +9,20 @@ Put your code in connector.py (the Connector subclass), which mfgint never overw
 from __future__ import annotations
 
 import os
-import random
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
 from mfgint_runtime import (
-    Broker,
-    BrokerDeadLetters,
     BrokerSettings,
-    BrokerSource,
-    ConfigError,
     DeadLetterSettings,
-    DeadLetterSink,
-    FileTransfer,
-    FileWatermarkStore,
-    FlowConnector,
+    FlowBase,
     FlowSettings,
-    HttpTransport,
-    Metrics,
-    RestClient,
     RestSettings,
     RestSink,
     RestSource,
     RetryPolicy,
-    UrllibTransport,
-    WatermarkStore,
+    Wiring,
 )
 
 FLOW = "quality-hold-to-wms"
@@ -73,30 +60,22 @@ class QualityHoldToWmsSettings:
                 url="kafka://event-hub.acme-components.example:9093",
             ),
             qms_etq=RestSettings.from_env(
-                env,
-                ENV_PREFIX,
-                "qms-etq",
-                url="https://acme.etq.example/reliance/rest/v1",
+                env, ENV_PREFIX, "qms-etq", url="https://acme.etq.example/reliance/rest/v1"
             ),
             wms_reflex=RestSettings.from_env(
-                env,
-                ENV_PREFIX,
-                "wms-reflex",
-                url="https://wms.acme-components.example/reflex/api",
+                env, ENV_PREFIX, "wms-reflex", url="https://wms.acme-components.example/reflex/api"
             ),
             dead_letter=DeadLetterSettings.from_env(
-                env,
-                ENV_PREFIX,
-                kind="broker",
-                destination="mfg.dlq.quality-hold-to-wms",
+                env, ENV_PREFIX, kind="broker", destination="mfg.dlq.quality-hold-to-wms"
             ),
         )
 
 
-class QualityHoldToWmsBase(FlowConnector):
+class QualityHoldToWmsBase(FlowBase[QualityHoldToWmsSettings]):
     """Flow quality-hold-to-wms: quality-event 1.0 from qms-etq to wms-reflex (event, upsert)."""
 
     FLOW: ClassVar[str] = FLOW
+    ENV_PREFIX: ClassVar[str] = ENV_PREFIX
     OBJECT: ClassVar[str] = "quality-event"
     OBJECT_VERSION: ClassVar[str] = "1.0"
     OPERATION: ClassVar[str] = "upsert"
@@ -122,91 +101,14 @@ class QualityHoldToWmsBase(FlowConnector):
     ODOO_METHOD: ClassVar[str | None] = None
     SOURCE_RESOURCE: ClassVar[str] = "/quality-events"
     WMS_REFLEX_RESOURCE: ClassVar[str] = "/quality-events"
+    DEAD_LETTER_SYSTEM: ClassVar[str | None] = "event-hub"
 
-    def __init__(
-        self,
-        settings: QualityHoldToWmsSettings,
-        *,
-        http: HttpTransport | None = None,
-        files: Mapping[str, FileTransfer] | None = None,
-        broker: Broker | None = None,
-        dead_letters: DeadLetterSink | None = None,
-        watermarks: WatermarkStore | None = None,
-        metrics: Metrics | None = None,
-        sleep: Callable[[float], object] = time.sleep,
-        rand: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.settings = settings
-        self.http = http if http is not None else UrllibTransport()
-        self._files = dict(files or {})
-        self._broker = broker
-        timeout = settings.flow.timeout
-        qms_etq_client = RestClient(
-            settings.qms_etq.url,
-            self.http,
-            token=settings.qms_etq.token,
-            timeout=timeout,
-        )
-        wms_reflex_client = RestClient(
-            settings.wms_reflex.url,
-            self.http,
-            token=settings.wms_reflex.token,
-            timeout=timeout,
-        )
-        if watermarks is None:
-            watermarks = FileWatermarkStore(settings.flow.state_dir)
-        super().__init__(
-            source=RestSource(
-                "qms-etq",
-                qms_etq_client,
-                self.SOURCE_RESOURCE,
-            ),
-            sinks=[
-                RestSink(
-                    "wms-reflex",
-                    wms_reflex_client,
-                    self.WMS_REFLEX_RESOURCE,
-                ),
-            ],
-            consumer=BrokerSource(
-                "event-hub",
-                self.broker_for("event-hub"),
-                settings.event_hub.topic,
-                settings.event_hub.group,
-            ),
-            retry=settings.flow.retry,
-            dead_letters=dead_letters if dead_letters is not None else self.open_dead_letters(),
-            watermarks=watermarks,
-            metrics=metrics,
-            batch_size=settings.flow.batch_size,
-            sleep=sleep,
-            rand=rand,
-            clock=clock,
-        )
-
-    def open_dead_letters(self) -> DeadLetterSink:
-        """Dead letters go to topic mfg.dlq.quality-hold-to-wms on event-hub."""
-        topic = self.settings.dead_letter.destination or "mfg.dlq.quality-hold-to-wms"
-        return BrokerDeadLetters(self.broker_for("event-hub"), topic)
-
-    def broker_for(self, system: str) -> Broker:
-        """The broker given to the constructor, else ``open_broker(system)``."""
-        return self._broker if self._broker is not None else self.open_broker(system)
-
-    def files_for(self, system: str) -> FileTransfer:
-        """The FileTransfer given for ``system``, else ``open_files(system)``."""
-        given = self._files.get(system)
-        return given if given is not None else self.open_files(system)
-
-    def open_broker(self, system: str) -> Broker:
-        """Connect to a broker: implement in connector.py with your client library."""
-        raise ConfigError(
-            f"flow {FLOW}: no broker client for {system}; implement open_broker() in connector.py"
-        )
-
-    def open_files(self, system: str) -> FileTransfer:
-        """Open an SFTP session or share: implement in connector.py (no SFTP library bundled)."""
-        raise ConfigError(
-            f"flow {FLOW}: no file transfer for {system}; implement open_files() in connector.py"
+    def wire(self) -> Wiring:
+        """The clients, source and targets of the flow, from its settings."""
+        qms_etq_client = self.rest(self.settings.qms_etq)
+        wms_reflex_client = self.rest(self.settings.wms_reflex)
+        return Wiring(
+            source=RestSource("qms-etq", qms_etq_client, self.SOURCE_RESOURCE),
+            sinks=[RestSink("wms-reflex", wms_reflex_client, self.WMS_REFLEX_RESOURCE)],
+            consumer=self.topic(self.settings.event_hub),
         )

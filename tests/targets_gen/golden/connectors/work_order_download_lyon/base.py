@@ -10,33 +10,20 @@ Put your code in connector.py (the Connector subclass), which mfgint never overw
 from __future__ import annotations
 
 import os
-import random
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
 from mfgint_runtime import (
-    Broker,
-    BrokerDeadLetters,
     BrokerSettings,
     BrokerSink,
-    BrokerSource,
-    ConfigError,
     DeadLetterSettings,
-    DeadLetterSink,
-    FileTransfer,
-    FileWatermarkStore,
-    FlowConnector,
+    FlowBase,
     FlowSettings,
-    HttpTransport,
-    Metrics,
     OdooSettings,
     OdooSource,
     RetryPolicy,
-    UrllibTransport,
-    WatermarkStore,
-    make_odoo_client,
+    Wiring,
 )
 
 FLOW = "work-order-download-lyon"
@@ -90,18 +77,16 @@ class WorkOrderDownloadLyonSettings:
                 database="acme-prod",
             ),
             dead_letter=DeadLetterSettings.from_env(
-                env,
-                ENV_PREFIX,
-                kind="broker",
-                destination="mfg.dlq.work-order-download-lyon",
+                env, ENV_PREFIX, kind="broker", destination="mfg.dlq.work-order-download-lyon"
             ),
         )
 
 
-class WorkOrderDownloadLyonBase(FlowConnector):
+class WorkOrderDownloadLyonBase(FlowBase[WorkOrderDownloadLyonSettings]):
     """Flow work-order-download-lyon: work-order 2.0 from odoo-erp to mes-lyon (event, upsert)."""
 
     FLOW: ClassVar[str] = FLOW
+    ENV_PREFIX: ClassVar[str] = ENV_PREFIX
     OBJECT: ClassVar[str] = "work-order"
     OBJECT_VERSION: ClassVar[str] = "2.0"
     OPERATION: ClassVar[str] = "upsert"
@@ -128,81 +113,13 @@ class WorkOrderDownloadLyonBase(FlowConnector):
     # Odoo fields read at the source; empty reads all of them (then map them in from_source()).
     SOURCE_FIELDS: ClassVar[tuple[str, ...]] = ()
     MES_LYON_TOPIC: ClassVar[str] = "mfgint.work-order-download-lyon"
+    DEAD_LETTER_SYSTEM: ClassVar[str | None] = "event-hub"
 
-    def __init__(
-        self,
-        settings: WorkOrderDownloadLyonSettings,
-        *,
-        http: HttpTransport | None = None,
-        files: Mapping[str, FileTransfer] | None = None,
-        broker: Broker | None = None,
-        dead_letters: DeadLetterSink | None = None,
-        watermarks: WatermarkStore | None = None,
-        metrics: Metrics | None = None,
-        sleep: Callable[[float], object] = time.sleep,
-        rand: Callable[[], float] = random.random,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        self.settings = settings
-        self.http = http if http is not None else UrllibTransport()
-        self._files = dict(files or {})
-        self._broker = broker
-        timeout = settings.flow.timeout
-        odoo_erp_client = make_odoo_client(settings.odoo_erp, self.http, timeout)
-        if watermarks is None:
-            watermarks = FileWatermarkStore(settings.flow.state_dir)
-        super().__init__(
-            source=OdooSource(
-                "odoo-erp",
-                odoo_erp_client,
-                self.SOURCE_MODEL,
-                self.SOURCE_FIELDS,
-            ),
-            sinks=[
-                BrokerSink(
-                    "mes-lyon",
-                    self.broker_for("mes-lyon"),
-                    self.MES_LYON_TOPIC,
-                ),
-            ],
-            consumer=BrokerSource(
-                "event-hub",
-                self.broker_for("event-hub"),
-                settings.event_hub.topic,
-                settings.event_hub.group,
-            ),
-            retry=settings.flow.retry,
-            dead_letters=dead_letters if dead_letters is not None else self.open_dead_letters(),
-            watermarks=watermarks,
-            metrics=metrics,
-            batch_size=settings.flow.batch_size,
-            sleep=sleep,
-            rand=rand,
-            clock=clock,
-        )
-
-    def open_dead_letters(self) -> DeadLetterSink:
-        """Dead letters go to topic mfg.dlq.work-order-download-lyon on event-hub."""
-        topic = self.settings.dead_letter.destination or "mfg.dlq.work-order-download-lyon"
-        return BrokerDeadLetters(self.broker_for("event-hub"), topic)
-
-    def broker_for(self, system: str) -> Broker:
-        """The broker given to the constructor, else ``open_broker(system)``."""
-        return self._broker if self._broker is not None else self.open_broker(system)
-
-    def files_for(self, system: str) -> FileTransfer:
-        """The FileTransfer given for ``system``, else ``open_files(system)``."""
-        given = self._files.get(system)
-        return given if given is not None else self.open_files(system)
-
-    def open_broker(self, system: str) -> Broker:
-        """Connect to a broker: implement in connector.py with your client library."""
-        raise ConfigError(
-            f"flow {FLOW}: no broker client for {system}; implement open_broker() in connector.py"
-        )
-
-    def open_files(self, system: str) -> FileTransfer:
-        """Open an SFTP session or share: implement in connector.py (no SFTP library bundled)."""
-        raise ConfigError(
-            f"flow {FLOW}: no file transfer for {system}; implement open_files() in connector.py"
+    def wire(self) -> Wiring:
+        """The clients, source and targets of the flow, from its settings."""
+        odoo_erp_client = self.odoo(self.settings.odoo_erp)
+        return Wiring(
+            source=OdooSource("odoo-erp", odoo_erp_client, self.SOURCE_MODEL, self.SOURCE_FIELDS),
+            sinks=[BrokerSink("mes-lyon", self.broker_for("mes-lyon"), self.MES_LYON_TOPIC)],
+            consumer=self.topic(self.settings.event_hub),
         )

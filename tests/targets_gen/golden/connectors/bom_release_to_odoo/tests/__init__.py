@@ -1,1 +1,0 @@
-"""Generated tests of flow bom-release-to-odoo."""

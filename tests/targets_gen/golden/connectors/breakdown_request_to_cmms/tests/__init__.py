@@ -1,1 +1,0 @@
-"""Generated tests of flow breakdown-request-to-cmms."""

@@ -1,1 +1,0 @@
-"""Generated tests of flow item-master-to-mes-grenoble."""

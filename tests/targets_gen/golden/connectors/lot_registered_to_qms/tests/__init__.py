@@ -1,1 +1,0 @@
-"""Generated tests of flow lot-registered-to-qms."""

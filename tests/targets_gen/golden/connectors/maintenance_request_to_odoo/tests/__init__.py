@@ -1,1 +1,0 @@
-"""Generated tests of flow maintenance-request-to-odoo."""

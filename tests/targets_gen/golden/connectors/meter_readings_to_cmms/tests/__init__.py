@@ -1,1 +1,0 @@
-"""Generated tests of flow meter-readings-to-cmms."""

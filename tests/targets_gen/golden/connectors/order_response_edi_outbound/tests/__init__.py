@@ -1,1 +1,0 @@
-"""Generated tests of flow order-response-edi-outbound."""

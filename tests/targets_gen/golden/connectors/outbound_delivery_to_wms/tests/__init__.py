@@ -1,1 +1,0 @@
-"""Generated tests of flow outbound-delivery-to-wms."""

@@ -1,1 +1,0 @@
-"""Generated tests of flow process-data-to-analytics."""

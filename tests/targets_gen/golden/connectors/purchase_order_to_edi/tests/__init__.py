@@ -1,1 +1,0 @@
-"""Generated tests of flow purchase-order-to-edi."""

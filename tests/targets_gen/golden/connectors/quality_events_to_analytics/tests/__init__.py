@@ -1,1 +1,0 @@
-"""Generated tests of flow quality-events-to-analytics."""

@@ -1,1 +1,0 @@
-"""Generated tests of flow quality-hold-to-mes-lyon."""

@@ -1,1 +1,0 @@
-"""Generated tests of flow sales-orders-to-analytics."""

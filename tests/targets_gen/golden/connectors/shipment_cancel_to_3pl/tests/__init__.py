@@ -1,1 +1,0 @@
-"""Generated tests of flow shipment-cancel-to-3pl."""

@@ -1,1 +1,0 @@
-"""Generated tests of flow shipment-confirmation-from-3pl."""

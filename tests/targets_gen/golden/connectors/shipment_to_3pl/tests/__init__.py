@@ -1,1 +1,0 @@
-"""Generated tests of flow shipment-to-3pl."""

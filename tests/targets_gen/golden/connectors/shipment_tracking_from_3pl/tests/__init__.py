@@ -1,1 +1,0 @@
-"""Generated tests of flow shipment-tracking-from-3pl."""

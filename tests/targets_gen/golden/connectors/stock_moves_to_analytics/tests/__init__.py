@@ -1,1 +1,0 @@
-"""Generated tests of flow stock-moves-to-analytics."""

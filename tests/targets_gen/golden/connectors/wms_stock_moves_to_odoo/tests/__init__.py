@@ -1,1 +1,0 @@
-"""Generated tests of flow wms-stock-moves-to-odoo."""

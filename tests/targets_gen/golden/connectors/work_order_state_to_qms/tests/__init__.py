@@ -1,1 +1,0 @@
-"""Generated tests of flow work-order-state-to-qms."""
