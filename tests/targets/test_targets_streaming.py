@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from mfgint.graph.core import IntegrationGraph
 from mfgint.targets.base import GeneratedFile, GenerationError, TargetContext
 from mfgint.targets.env import make_env
 from mfgint.targets.registry import TARGETS
-from mfgint.targets.runner import run_targets
+from mfgint.targets.runner import _collecting, run_targets
 from mfgint.targets.writer import (
     MANIFEST_NAME,
     ConflictError,
@@ -153,3 +154,16 @@ def test_parallel_workers_write_the_same_bytes_as_one_process(tmp_path: Path) ->
         assert leftovers(tmp_path) == []
     assert trees[0] == trees[1] == trees[2]
     assert len(trees[0]) > 100
+
+
+def test_workers_collect_the_cycles_rendering_makes_without_walking_older_objects() -> None:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with _collecting():
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0, "what existed before is frozen, never walked"
+        assert not gc.isenabled() and gc.get_freeze_count() == 0, "the state is given back"
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -261,3 +261,19 @@ def test_output_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
     out.write_text("x")
     with pytest.raises(writer.WriterError, match="not a folder"):
         plan(out, files(("a.yaml", "a")), targets_run=["t"])
+
+
+@pytest.mark.parametrize("staging", ["memory", "disk"])
+def test_a_path_generated_twice_is_refused_naming_both_targets(
+    tmp_path: Path, staging: writer.StagingMode
+) -> None:
+    same = [PlannedFile("kong", GeneratedFile("x/a.yaml", b"1")),
+            PlannedFile("openapi", GeneratedFile("x/a.yaml", b"2"))]
+    with pytest.raises(UnsafePathError, match=r"generated twice.*kong and openapi"):
+        plan(tmp_path / "out", same, targets_run=["kong", "openapi"], staging=staging)
+    planner = writer.Planner(tmp_path / "out2", staging)
+    planner.keep(planner.examine("kong", same[0].file), "kong")  # as a worker's record arrives
+    with pytest.raises(UnsafePathError, match="kong and openapi"):
+        planner.keep(writer.FileRecord("x/a.yaml", writer.ManifestEntry("0" * 64, "openapi"),
+                                       "create"), "openapi")
+    planner.discard()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 from typing import Any
 
@@ -195,3 +196,19 @@ def test_long_documents_are_joined_in_chunks_without_changing_a_byte(
                                                    "tags": ["a", ("b", i)]}]}
                       for i in range(40)]}
     assert to_yaml(doc) == _pyyaml(doc)
+
+
+def test_an_emitter_does_not_outlive_its_document() -> None:
+    # The CLI runs without the cyclic collector: an emitter in a reference cycle would keep
+    # its whole text alive (hundreds of megabytes over a large run).
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        to_yaml({"groups": [{"name": f"g{i}", "rules": [{"alert": "A", "expr": "up\n"}]}
+                            for i in range(50)]})
+        alive = [o for o in gc.get_objects() if isinstance(o, env._FastEmitter)]
+    finally:
+        if was_enabled:
+            gc.enable()
+    assert alive == []
