@@ -499,6 +499,7 @@ class _Links:
         # Flow -> its line in other flows' dependency lists: each flow is listed by dozens.
         self._upstream: dict[str, str] = {}
         self._downstream: dict[str, str] = {}
+        self._flow_rows: dict[str, str] = {}
 
     def to(self, path: str) -> str:
         """A link from a file of this folder to ``path``."""
@@ -546,6 +547,23 @@ class _Links:
                 f"{self.flow_md(flow.name)} from `{flow.source}` to {', '.join(flow.targets)} "
                 f"({flow.pattern}, {flow.criticality})")
         return line
+
+    def flow_row(self, flow: Flow) -> str:
+        """A flow's row in a system runbook's flow tables."""
+        row = self._flow_rows.get(flow.name)
+        if row is None:
+            row = self._flow_rows[flow.name] = (
+                f"| {self.flow_md(flow.name)} | {flow.source} → {', '.join(flow.targets)} | "
+                f"{flow.pattern} | {flow.criticality} | {flow.owner or '-'} |")
+        return row
+
+    def flow_table_rows(self, flows: Iterable[Flow]) -> str:
+        """The rows of a system runbook's flow table, one per flow."""
+        return "\n".join(self.flow_row(f) for f in flows)
+
+    def flow_link_list(self, flows: Iterable[Flow]) -> str:
+        """``[`a`](link), [`b`](link)``."""
+        return ", ".join(self.flow_md(f.name) for f in flows)
 
     def systems_md(self, rows: Iterable[tuple[str, int]],
                    key: tuple[str, bool] | None = None) -> list[str]:
@@ -766,6 +784,8 @@ class RunbooksTarget(Target):
             "events": events,
             "policies": policies,
             "flow_link": links_from.flow,
+            "flow_table_rows": links_from.flow_table_rows,
+            "flow_link_list": links_from.flow_link_list,
             "system_link": links_from.system,
             "index_link": links_from.to(f"{self.output_dir}/index.md"),
             "upstream_systems": upstream_systems,
