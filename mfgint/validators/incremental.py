@@ -109,7 +109,6 @@ class RuleCache:
         self.stored: Stored = {}
         self.fresh: Stored = {}
         self.reused = 0
-        self.rerun = 0
         if path is not None:
             try:
                 payload = marshal.loads(path.read_bytes())
@@ -162,7 +161,6 @@ def run_scoped(
     for found in reuse.values():
         out.extend(diag_from_tuple(t) for t in found)
     cache.reused += len(reuse)
-    cache.rerun += len(dirty)
     if cacheable:
         entries = {p: (keys[p], by_file[p]) for p in dirty}
         entries.update((p, (keys[p], reuse[p])) for p in reuse)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mfgint.compiler.model import Model, Resource
 from mfgint.diagnostics import Diagnostic, Related, Severity, Span
+from mfgint.schemas import KINDS
 
 if TYPE_CHECKING:
     from mfgint.graph.core import IntegrationGraph
@@ -38,10 +39,7 @@ class Scope:
     reads: tuple[str, ...] = ()
 
 
-ALL_KINDS = (
-    "Team", "Plant", "System", "BusinessObject", "Flow", "Event", "AccessPolicy", "Workflow",
-    "Blueprint", "Waiver",
-)
+ALL_KINDS = KINDS  # every resource kind, for rules whose subjects are all of them
 
 
 @dataclass(frozen=True)
